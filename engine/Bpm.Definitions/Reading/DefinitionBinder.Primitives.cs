@@ -140,6 +140,16 @@ public sealed partial class DefinitionBinder
         return text;
     }
 
+    /// <summary>A form field key becomes <c>data.key</c> in expressions, so it must be a JavaScript identifier.</summary>
+    private string? FieldKey(Obj o)
+    {
+        var text = Text(o, "key", required: true);
+        if (text is not null && !FieldKeyPattern().IsMatch(text))
+            Report(Codes.BadIdentifier,
+                $"form field key '{text}' is read as data.{text} in expressions: use ASCII letters, digits and '_' (e.g. 'projectName')", o.PathOf("key"), o["key"]!.Position);
+        return text;
+    }
+
     private void CheckIdentifier(string text, string path, SourcePosition position)
     {
         if (!IdentifierPattern().IsMatch(text))
@@ -319,6 +329,9 @@ public sealed partial class DefinitionBinder
 
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex IdentifierPattern();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex FieldKeyPattern();
 
     [GeneratedRegex(@"^\s*(-?\d+(?:\.\d+)?)\s*(\S+)\s*$")]
     private static partial Regex DurationPattern();

@@ -166,7 +166,7 @@ public sealed partial class DefinitionBinder
     }
 
     private FormField BindFormField(Obj o) => new(
-        Identifier(o, "key", required: true) ?? "",
+        FieldKey(o) ?? "",
         Text(o, "label", required: true) ?? "",
         Word(o, "type", Vocabulary.FieldTypes, Codes.NotAllowedValue, required: true, "field type") ?? FieldType.String,
         Bool(o, "required"),

@@ -35,7 +35,7 @@ public static partial class YamlSourceReader
             // YamlDotNet sometimes fails with a bare InvalidOperationException on malformed flow collections;
             // the best position we have is the last event it produced.
             var position = parser.Current is { } current ? At(current.End) : lastGood;
-            throw new SourceSyntaxException("malformed YAML near here (an unclosed '[' or '{', or a missing ':'?)", position);
+            throw new SourceSyntaxException("cannot continue here (an unclosed '[' or '{', or a missing ':'?)", position);
         }
     }
 

@@ -18,9 +18,8 @@ public static class ValidateCommand
         }
 
         int errors = missing, warnings = 0, valid = 0;
-        foreach (var file in files)
+        foreach (var (file, display) in files)
         {
-            var display = Path.GetRelativePath(Environment.CurrentDirectory, file);
             var format = DefinitionCompiler.FormatOf(file);
             if (format is null)
             {
@@ -41,25 +40,26 @@ public static class ValidateCommand
         return errors > 0 ? HasErrors : Ok;
     }
 
-    /// <summary>Files as given, and the definition files directly inside any folder given.</summary>
-    private static List<string> Expand(IReadOnlyList<string> inputs, TextWriter output, out int missing)
+    /// <summary>Files as given, and the definition files directly inside any folder given, each with the name to print.</summary>
+    private static List<(string File, string Display)> Expand(IReadOnlyList<string> inputs, TextWriter output, out int missing)
     {
-        var files = new List<string>();
+        var files = new List<(string File, string Display)>();
         missing = 0;
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
                 files.AddRange(Directory.EnumerateFiles(input)
                     .Where(f => DefinitionCompiler.FormatOf(f) is not null)
-                    .Order(StringComparer.Ordinal));
+                    .Order(StringComparer.Ordinal)
+                    .Select(f => (f, Path.Combine(input, Path.GetFileName(f)))));
             else if (File.Exists(input))
-                files.Add(input);
+                files.Add((input, input));
             else
             {
                 output.WriteLine($"{input}: error: no such file or folder");
                 missing++;
             }
         }
-        return files.Select(Path.GetFullPath).Distinct().ToList();
+        return files.DistinctBy(f => Path.GetFullPath(f.File)).ToList();
     }
 }

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Runs every test of the repository, installing what a fresh machine lacks.
+# Each block below is one suite: it installs its prerequisites, runs, and adds its
+# counts to the totals. A failing block does not stop the others; the exit status
+# is non-zero if any test or any step failed. The last line of output is always
+#   N passed, N failed[, N skipped]
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+export DEBIAN_FRONTEND=noninteractive
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false NPM_CONFIG_UPDATE_NOTIFIER=false
+CI=${CI:-false}
+if [[ $CI == true ]]; then
+  export NPM_CONFIG_PROGRESS=false
+fi
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+passed=0 failed=0 skipped=0
+failed_steps=()
+
+section() { printf '\n==> %s\n' "$*"; }
+
+# Records a failed step without aborting, so every suite still runs and is counted.
+step_failed() {
+  failed_steps+=("$1")
+  printf '!! step failed: %s\n' "$1" >&2
+}
+
+# Runs "$@" with output shown live and also saved to the file named by $1.
+run_logged() {
+  local log=$1
+  shift
+  "$@" 2>&1 | tee "$log"
+}
+
+# --- system packages ---------------------------------------------------------
+
+SUDO=()
+if [[ $EUID -ne 0 ]]; then
+  SUDO=(sudo --non-interactive)
+fi
+
+apt_updated=false
+apt_install() {
+  if ! $apt_updated; then
+    "${SUDO[@]}" apt-get update -q
+    apt_updated=true
+  fi
+  "${SUDO[@]}" apt-get install -y -q --no-install-recommends "$@"
+}
+
+# Throwaway servers for the .NET integration tests (tests/Bpm.Testing/PostgresServer.cs).
+# 15 is what we target; a newer distro's default major version found there is fine too.
+have_postgres() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+if [[ -z ${BPM_TEST_POSTGRES:-} ]] && ! have_postgres; then
+  section "installing postgresql"
+  # The tests start their own clusters; stop the package from creating and starting a system one.
+  if [[ ! -e /etc/postgresql-common/createcluster.conf ]]; then
+    "${SUDO[@]}" mkdir -p /etc/postgresql-common
+    echo 'create_main_cluster = false' | "${SUDO[@]}" tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  apt_install postgresql || step_failed "apt-get install postgresql"
+fi
+
+# --- JSON schema tests (node) ------------------------------------------------
+
+# node's TAP output ends with "# pass N", "# fail N", "# cancelled N", "# skipped N".
+add_node_counts() {
+  local tap=$1 n
+  n=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$tap" | tail -n1); passed=$((passed + ${n:-0}))
+  n=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$tap" | tail -n1); failed=$((failed + ${n:-0}))
+  n=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$tap" | tail -n1); failed=$((failed + ${n:-0}))
+  n=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$tap" | tail -n1); skipped=$((skipped + ${n:-0}))
+}
+
+# npm (re)installs when node_modules is missing or older than the manifests.
+npm_install_if_stale() {
+  local stamp=node_modules/.package-lock.json
+  if [[ -f $stamp && ! package.json -nt $stamp && ! ( -f package-lock.json && package-lock.json -nt $stamp ) ]]; then
+    return 0
+  fi
+  if [[ -f package-lock.json ]]; then
+    npm ci
+  else
+    npm install
+  fi
+}
+
+if [[ -f tests/schema/package.json ]]; then
+  section "schema tests (node --test)"
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm || step_failed "apt-get install nodejs npm"
+  fi
+  if (cd tests/schema && npm_install_if_stale); then
+    # spec for people reading the log, TAP to a file for counting.
+    (cd tests/schema && node --test --test-reporter=spec --test-reporter-destination=stdout \
+                                    --test-reporter=tap --test-reporter-destination="$WORK/node.tap") \
+      || step_failed "node --test (tests/schema)"
+    if [[ -f $WORK/node.tap ]]; then
+      add_node_counts "$WORK/node.tap"
+    fi
+  else
+    step_failed "npm install (tests/schema)"
+  fi
+fi
+
+# --- .NET tests ----------------------------------------------------------------
+
+# dotnet test prints one line per test assembly:
+#   Passed!  - Failed:     0, Passed:    12, Skipped:     1, Total:    13, Duration: ... - X.Tests.dll (net10.0)
+add_dotnet_counts() {
+  local log=$1 f p s
+  while read -r f p s; do
+    failed=$((failed + f)) passed=$((passed + p)) skipped=$((skipped + s))
+  done < <(sed -nE 's/^(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+),.*/\2 \3 \4/p' "$log")
+}
+
+section "dotnet test"
+if command -v dotnet >/dev/null; then
+  run_logged "$WORK/dotnet.log" dotnet test BpmServer.sln --nologo || step_failed "dotnet test"
+  add_dotnet_counts "$WORK/dotnet.log"
+else
+  step_failed "dotnet SDK missing (install the .NET 10 SDK)"
+fi
+
+# --- summary -------------------------------------------------------------------
+
+echo
+if ((${#failed_steps[@]})); then
+  printf 'FAILED steps: %s\n' "$(IFS=';'; echo "${failed_steps[*]}")"
+fi
+summary="$passed passed, $failed failed"
+if ((skipped)); then
+  summary+=", $skipped skipped"
+fi
+echo "$summary"
+
+if ((failed > 0 || ${#failed_steps[@]} > 0)); then
+  exit 1
+fi

@@ -173,6 +173,18 @@ public sealed partial class DefinitionBinder
         return null;
     }
 
+    /// <summary>A layout coordinate, parsed straight to double so any double the designer writes reads back exactly.</summary>
+    private double Coordinate(Obj o, string key)
+    {
+        var source = o[key];
+        if (source is SourceScalar { Kind: ScalarKind.Number } s &&
+            double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+            return value;
+        if (source is null) Missing(o, key);
+        else WrongType(source, o.PathOf(key), "a number");
+        return 0;
+    }
+
     private int? Integer(Obj o, string key)
     {
         var value = Number(o, key);

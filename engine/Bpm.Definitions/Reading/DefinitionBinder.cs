@@ -230,7 +230,7 @@ public sealed partial class DefinitionBinder
             CheckIdentifier(entry.Key.Text, path, entry.Key.Position);
             var p = Open(entry.Value, path, "position", "a position {x, y}");
             if (p is null) continue;
-            positions.Add(new NodePosition(entry.Key.Text, (double)(Number(p, "x", required: true) ?? 0), (double)(Number(p, "y", required: true) ?? 0)));
+            positions.Add(new NodePosition(entry.Key.Text, Coordinate(p, "x"), Coordinate(p, "y")));
         }
         return positions.ToValueList();
     }

@@ -42,6 +42,15 @@ public sealed partial class DefinitionBinder
         return new Obj(entries, path, what, mapping.Position);
     }
 
+    /// <summary>The value under <paramref name="key"/>, or null when absent or written as null (reported if required).</summary>
+    private SourceNode? Present(Obj o, string key, bool required)
+    {
+        var source = o[key];
+        if (source is not null && source is not SourceScalar { Kind: ScalarKind.Null }) return source;
+        if (required) Missing(o, key);
+        return null;
+    }
+
     private IEnumerable<SourceEntry> Unique(SourceMapping mapping, string path)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -54,12 +63,7 @@ public sealed partial class DefinitionBinder
 
     private T? Object<T>(Obj o, string key, bool required, Func<Obj, T> bind, string? definition = null) where T : class
     {
-        var source = o[key];
-        if (source is null || source is SourceScalar { Kind: ScalarKind.Null })
-        {
-            if (required) Missing(o, key);
-            return null;
-        }
+        if (Present(o, key, required) is not { } source) return null;
         return Object(source, o.PathOf(key), bind, definition ?? key);
     }
 
@@ -79,12 +83,7 @@ public sealed partial class DefinitionBinder
 
     private ValueList<T> List<T>(Obj o, string key, bool required, Func<SourceNode, string, T?> bind) where T : class
     {
-        var source = o[key];
-        if (source is null || source is SourceScalar { Kind: ScalarKind.Null })
-        {
-            if (required) Missing(o, key);
-            return ValueList<T>.Empty;
-        }
+        if (Present(o, key, required) is not { } source) return ValueList<T>.Empty;
         if (source is not SourceSequence sequence)
         {
             WrongType(source, o.PathOf(key), "a list");
@@ -114,12 +113,7 @@ public sealed partial class DefinitionBinder
 
     private string? Text(Obj o, string key, bool required = false)
     {
-        var source = o[key];
-        if (source is null || source is SourceScalar { Kind: ScalarKind.Null })
-        {
-            if (required) Missing(o, key);
-            return null;
-        }
+        if (Present(o, key, required) is not { } source) return null;
         var text = Text(source, o.PathOf(key));
         if (text is null && required) _complete = false;
         return text;
@@ -159,12 +153,7 @@ public sealed partial class DefinitionBinder
 
     private decimal? Number(Obj o, string key, bool required = false)
     {
-        var source = o[key];
-        if (source is null || source is SourceScalar { Kind: ScalarKind.Null })
-        {
-            if (required) Missing(o, key);
-            return null;
-        }
+        if (Present(o, key, required) is not { } source) return null;
         if (source is SourceScalar { Kind: ScalarKind.Number } s &&
             decimal.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             return value;
@@ -196,8 +185,7 @@ public sealed partial class DefinitionBinder
 
     private bool Bool(Obj o, string key)
     {
-        var source = o[key];
-        if (source is null || source is SourceScalar { Kind: ScalarKind.Null }) return false;
+        if (Present(o, key, required: false) is not { } source) return false;
         if (source is SourceScalar { Kind: ScalarKind.Bool } s) return s.Text == "true";
         WrongType(source, o.PathOf(key), "true or false");
         return false;
@@ -228,12 +216,7 @@ public sealed partial class DefinitionBinder
 
     private Duration? Duration(Obj o, string key, bool required = false)
     {
-        var source = o[key];
-        if (source is null || source is SourceScalar { Kind: ScalarKind.Null })
-        {
-            if (required) Missing(o, key);
-            return null;
-        }
+        if (Present(o, key, required) is not { } source) return null;
         var path = o.PathOf(key);
         Duration? duration = source switch
         {

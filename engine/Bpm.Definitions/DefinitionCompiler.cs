@@ -32,6 +32,7 @@ public static class DefinitionCompiler
 
     public static CompileResult Compile(string text, DefinitionFormat format)
     {
+        text = text.TrimStart('\uFEFF'); // a byte-order mark is not content
         SourceNode root;
         try
         {

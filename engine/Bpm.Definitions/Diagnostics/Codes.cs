@@ -60,12 +60,12 @@ public static class Codes
     public static readonly DiagnosticCode ManyDefaults = new("BPM0316", E, "A node with more than one default flow.");
     public static readonly DiagnosticCode ExpressionSyntax = new("BPM0317", E, "A condition or selector that is not valid ES5 JavaScript.");
     public static readonly DiagnosticCode DecisionFlowWithoutCondition = new("BPM0318", E, "A decision's flow with neither a condition nor 'default'.");
-    public static readonly DiagnosticCode DuplicateOutcome = new("BPM0319", E, "A task lists the same outcome twice.");
+    public static readonly DiagnosticCode DuplicateOutcome = new("BPM0319", E, "A task lists the same outcome twice, or an empty outcome list.");
     public static readonly DiagnosticCode OutcomeNeedsVerdict = new("BPM0320", E, "An outcome word whose verdict is not known; use the long form with 'verdict'.");
     public static readonly DiagnosticCode BadFormField = new("BPM0321", E, "A form field with a duplicate key, or a choice without options.");
     public static readonly DiagnosticCode UnknownDataField = new("BPM0322", W, "An expression reads data.<key> that no form declares.");
     public static readonly DiagnosticCode AmbiguousFlows = new("BPM0324", E, "More than one unconditional flow out of a node (use a parallel node to run steps at the same time).");
-    public static readonly DiagnosticCode BadWaitOrService = new("BPM0323", E, "A wait without a duration, or a notice without a recipient.");
+    public static readonly DiagnosticCode NoticeWithoutRecipient = new("BPM0323", E, "A send-notice service without a recipient.");
 
     public static readonly DiagnosticCode TooFewBranches = new("BPM0401", E, "A joint review with fewer than two branches.");
     public static readonly DiagnosticCode ImpossibleJoin = new("BPM0402", E, "A join mode impossible for the number of branches.");
@@ -97,7 +97,7 @@ public static class Codes
     public static readonly DiagnosticCode TooFewTiers = new("BPM0613", W, "Fewer than three tiers (阶次) for a fine range.");
 
     public static readonly DiagnosticCode DuplicateTemplate = new("BPM0701", E, "Two templates with the same id.");
-    public static readonly DiagnosticCode TemplateSyntax = new("BPM0702", E, "A template that is not valid Handlebars.");
+    public static readonly DiagnosticCode TemplateSyntax = new("BPM0702", E, "A template that is not valid Handlebars, or uses partials.");
     public static readonly DiagnosticCode UnknownPlaceholder = new("BPM0703", W, "A template placeholder that names no known field.");
     public static readonly DiagnosticCode UnknownTemplate = new("BPM0704", E, "A service node naming a template that does not exist.");
     public static readonly DiagnosticCode TemplateMissing = new("BPM0705", E, "A render-document service without a template.");

@@ -15,7 +15,7 @@ public sealed record Diagnostic(string Code, Severity Severity, string Message, 
 
     /// <summary>Compiler style: <c>file:line:col: error BPM0012: message</c>.</summary>
     public string Format(string file) =>
-        $"{file}:{Position?.Line ?? 1}:{Position?.Column ?? 1}: {(IsError ? "error" : "warning")} {Code}: {Message}";
+        $"{file}:{Position?.Line ?? 1}:{Position?.Column ?? 1}: {(IsError ? "error" : "warning")} {Code}: {Message.ReplaceLineEndings(" ")}";
 }
 
 /// <summary>A stable diagnostic code and what it means.</summary>

@@ -76,12 +76,12 @@ public static class Vocabulary
         ["补正"] = Verdict.Supplement, ["退回"] = Verdict.SendBack,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Special procedures (特别程序) the law names; others are allowed with a warning.</summary>
-    public static readonly FrozenSet<string> SpecialProcedureKinds = new[]
-    {
+    /// <summary>Special procedures (特别程序) the law names, in the order people read them; others are allowed with a warning.</summary>
+    public static readonly IReadOnlyList<string> SpecialProcedureKindList =
+    [
         "听证", "招标", "拍卖", "检验", "检测", "检疫", "鉴定", "专家评审", "第三方意见", "征求意见", "公示", "公告",
         "中止", "现场勘验", "现场核查", "中介评估", "补正", "权利人辨认", "责令退还",
-    }.ToFrozenSet(StringComparer.Ordinal);
+    ];
 
     /// <summary>GB/T 39046 A.1 事项类型代码 and the 基本编码 prefix of each category.</summary>
     public static (string GbCode, string CodePrefix) Codes(PowerCategory category) => category switch

@@ -122,8 +122,7 @@ public sealed partial class DefinitionBinder
     private string? Text(SourceNode source, string path)
     {
         if (source is SourceScalar { Kind: ScalarKind.String } s) return s.Text;
-        var hint = source is SourceScalar scalar ? $"; quote it if you mean the text: \"{scalar.Text}\"" : "";
-        WrongType(source, path, "text" + hint);
+        WrongType(source, path, "text", source is SourceScalar { Kind: not ScalarKind.Null } scalar ? $"; quote it if you mean the text: \"{scalar.Text}\"" : "");
         return null;
     }
 
@@ -229,13 +228,19 @@ public sealed partial class DefinitionBinder
         return duration;
     }
 
+    /// <summary>Ten thousand years of days: anything larger is a typo, and keeps date arithmetic in range.</summary>
+    private const decimal MaxDurationValue = 3_650_000;
+
     private Duration? DurationObject(SourceNode source, string path)
     {
         var d = Open(source, path, "durationObject", "a duration");
         if (d is null) return null;
         var value = Number(d, "value", required: true);
         var unit = Text(d, "unit", required: true);
-        return value is null || unit is null ? null : ParseUnit(value.Value, unit, d.PathOf("unit"), d["unit"]!.Position, Text(d, "ref"));
+        if (value is null || unit is null) return null;
+        if (Math.Abs(value.Value) > MaxDurationValue)
+            return BadDuration(d["value"]!, d.PathOf("value"), $"{value} is far too long for a time limit; write a realistic number of days or hours");
+        return ParseUnit(value.Value, unit, d.PathOf("unit"), d["unit"]!.Position, Text(d, "ref"));
     }
 
     private Duration? ParseDuration(string text, string path, SourcePosition position, string? reference)
@@ -244,7 +249,9 @@ public sealed partial class DefinitionBinder
         if (!match.Success)
             return BadDuration(new SourceScalar(position, ScalarKind.String, text), path,
                 $"'{text}' is not a duration; write a number and a unit, e.g. '20 工作日', '90 自然日' or '4 小时'");
-        return ParseUnit(decimal.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match.Groups[2].Value, path, position, reference);
+        if (!decimal.TryParse(match.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || Math.Abs(value) > MaxDurationValue)
+            return BadDuration(new SourceScalar(position, ScalarKind.String, text), path, $"'{text}' is far too long for a time limit; write a realistic number of days or hours");
+        return ParseUnit(value, match.Groups[2].Value, path, position, reference);
     }
 
     private Duration? ParseUnit(decimal value, string unitText, string path, SourcePosition position, string? reference)
@@ -268,7 +275,7 @@ public sealed partial class DefinitionBinder
         Report(Codes.MissingProperty, $"{o.What} needs '{key}'", o.PathOf(key), o.Position);
     }
 
-    private void WrongType(SourceNode source, string path, string expected)
+    private void WrongType(SourceNode source, string path, string expected, string hint = "")
     {
         var found = source switch
         {
@@ -276,7 +283,7 @@ public sealed partial class DefinitionBinder
             SourceSequence => "a list",
             _ => "a mapping",
         };
-        Report(Codes.WrongType, $"expected {expected} but found {found}", path, source.Position);
+        Report(Codes.WrongType, $"expected {expected} but found {found}{hint}", path, source.Position);
     }
 
     private void Report(DiagnosticCode code, string message, string path, SourcePosition position) =>
@@ -297,12 +304,15 @@ public sealed partial class DefinitionBinder
         _ => $"'{definition}'",
     };
 
+    /// <summary>A mapping key as a JSON-pointer segment (RFC 6901).</summary>
+    private static string Segment(string key) => key.Replace("~", "~0").Replace("/", "~1");
+
     /// <summary>"; did you mean 'x'?" for a near miss (edit distance ≤ 2, or differing only in case).</summary>
     internal static string Suggest(string word, IEnumerable<string> candidates)
     {
         var best = candidates
             .Select(c => (Candidate: c, Distance: string.Equals(c, word, StringComparison.OrdinalIgnoreCase) ? 0 : EditDistance(word, c)))
-            .Where(x => x.Distance <= Math.Max(1, Math.Min(2, x.Candidate.Length / 3)))
+            .Where(x => x.Distance == 0 || x.Candidate.Length >= 3 && x.Distance <= Math.Max(1, Math.Min(2, x.Candidate.Length / 3)))
             .OrderBy(x => x.Distance)
             .FirstOrDefault();
         return best.Candidate is null ? "" : $"; did you mean '{best.Candidate}'?";

@@ -226,7 +226,8 @@ public sealed partial class DefinitionBinder
         var positions = new List<NodePosition>();
         foreach (var entry in Unique(mapping, "/layout"))
         {
-            var path = $"/layout/{entry.Key.Text}";
+            var path = $"/layout/{Segment(entry.Key.Text)}";
+            _map.Record(path, entry.Key.Position); // findings about a position point at its node id
             CheckIdentifier(entry.Key.Text, path, entry.Key.Position);
             var p = Open(entry.Value, path, "position", "a position {x, y}");
             if (p is null) continue;
@@ -261,7 +262,7 @@ public sealed partial class DefinitionBinder
             case SourceMapping mapping:
                 foreach (var entry in Unique(mapping, o.PathOf("bands")))
                 {
-                    var path = $"{o.PathOf("bands")}/{entry.Key.Text}";
+                    var path = $"{o.PathOf("bands")}/{Segment(entry.Key.Text)}";
                     var band = Object(entry.Value, path, BindBand, "band");
                     if (band is not null) bands.Add(new ColumnBand(entry.Key.Text, band));
                 }

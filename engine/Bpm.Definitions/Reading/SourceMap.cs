@@ -24,21 +24,61 @@ public sealed class SourceMap
     }
 
     /// <summary>
-    /// The position of <paramref name="needle"/> on the <paramref name="lineOffset"/>-th line of the value at
-    /// <paramref name="path"/> (or the line after, for block scalars that start on the next line).
-    /// Falls back to the value's own position.
+    /// The position of character <paramref name="index"/> of the string <paramref name="value"/> written at
+    /// <paramref name="path"/>: exact for block scalars (| and >), quoted and plain one-line scalars, and JSON
+    /// strings; the value's own position otherwise.
     /// </summary>
-    public SourcePosition? Locate(string path, int lineOffset, string needle)
+    public SourcePosition? Within(string path, string value, int index)
     {
         var start = Find(path);
-        if (start is null || needle.Length == 0) return start;
-        for (var line = start.Value.Line + lineOffset; line <= Math.Min(_lines.Length, start.Value.Line + lineOffset + 1); line++)
+        if (start is not { } at || at.Line > _lines.Length) return start;
+        index = Math.Clamp(index, 0, value.Length);
+        var line = _lines[at.Line - 1].TrimEnd('\r');
+        var first = at.Column - 1 < line.Length ? line[at.Column - 1] : '\0';
+        if (first is '|' or '>')
         {
-            var from = line == start.Value.Line ? Math.Max(0, start.Value.Column - 1) : 0;
-            var text = _lines[line - 1];
-            var column = from < text.Length ? text.IndexOf(needle, from, StringComparison.Ordinal) : -1;
-            if (column >= 0) return new SourcePosition(line, column + 1);
+            // Block scalar: the text starts on the next line, indented; the indentation is stripped from the value.
+            var row = value[..index].Count(c => c == '\n');
+            var column = index - (index == 0 ? 0 : value.LastIndexOf('\n', index - 1) + 1);
+            var contentLine = at.Line + 1 + row;
+            if (contentLine > _lines.Length) return start;
+            var indent = IndentOfBlock(at.Line);
+            return new SourcePosition(contentLine, indent + column + 1);
         }
-        return start;
+        if (value.Contains('\n')) return start;
+        var prefix = value[..index];
+        return first switch
+        {
+            '"' => at with { Column = at.Column + 1 + Escaped(prefix).Length },
+            '\'' => at with { Column = at.Column + 1 + prefix.Replace("'", "''").Length },
+            _ => at with { Column = at.Column + prefix.Length },
+        };
+    }
+
+    private int IndentOfBlock(int headerLine)
+    {
+        for (var l = headerLine; l < _lines.Length; l++)
+        {
+            var text = _lines[l].TrimEnd('\r');
+            if (text.Trim().Length > 0) return text.Length - text.TrimStart(' ').Length;
+        }
+        return 0;
+    }
+
+    /// <summary>How a double-quoted (JSON or YAML) string writes these characters.</summary>
+    private static string Escaped(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+            builder.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\t' => "\\t",
+                '\r' => "\\r",
+                < ' ' => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        return builder.ToString();
     }
 }

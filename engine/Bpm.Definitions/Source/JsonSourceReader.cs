@@ -10,7 +10,7 @@ public static class JsonSourceReader
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var lines = new LineIndex(bytes);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false, MaxDepth = YamlSourceReader.MaxDepth });
         try
         {
             if (!reader.Read())

@@ -10,7 +10,8 @@ public static partial class YamlSourceReader
 {
     public static SourceNode Read(string text)
     {
-        var parser = new Parser(new StringReader(text));
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
         var anchors = new Dictionary<string, SourceNode>(StringComparer.Ordinal);
         var lastGood = new SourcePosition(1, 1);
         try
@@ -28,20 +29,24 @@ public static partial class YamlSourceReader
         catch (SourceSyntaxException) { throw; }
         catch (YamlException e)
         {
-            throw new SourceSyntaxException(Clean(e.Message), At(e.Start));
+            // End is the problem mark (Start is where the construct began, often a line earlier).
+            throw new SourceSyntaxException(Clean(e.Message), At(e.End));
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             // YamlDotNet sometimes fails with a bare InvalidOperationException on malformed flow collections;
-            // the best position we have is the last event it produced.
-            var position = parser.Current is { } current ? At(current.End) : lastGood;
-            throw new SourceSyntaxException("cannot continue here (an unclosed '[' or '{', or a missing ':'?)", position);
+            // the scanner still knows where it stopped.
+            throw new SourceSyntaxException("cannot continue here (an unclosed '[' or '{', or a missing ':'?)", At(scanner.CurrentPosition));
         }
     }
 
-    private static SourceNode ReadNode(IParser parser, Dictionary<string, SourceNode> anchors, ref SourcePosition lastGood)
+    /// <summary>Deeper nesting than any definition needs; refusing it keeps a hostile upload from exhausting the stack.</summary>
+    public const int MaxDepth = 64;
+
+    private static SourceNode ReadNode(IParser parser, Dictionary<string, SourceNode> anchors, ref SourcePosition lastGood, int depth = 0)
     {
         var current = parser.Current ?? throw new SourceSyntaxException("unexpected end of document", lastGood);
+        if (depth > MaxDepth) throw new SourceSyntaxException($"lists and mappings nest deeper than {MaxDepth} levels", At(current.Start));
         lastGood = At(current.Start);
         switch (current)
         {
@@ -62,7 +67,7 @@ public static partial class YamlSourceReader
                 parser.MoveNext();
                 var items = new List<SourceNode>();
                 while (!parser.Accept<SequenceEnd>(out _))
-                    items.Add(ReadNode(parser, anchors, ref lastGood));
+                    items.Add(ReadNode(parser, anchors, ref lastGood, depth + 1));
                 parser.MoveNext();
                 var node = new SourceSequence(At(start.Start), items);
                 Remember(anchors, start.Anchor, node);
@@ -74,10 +79,10 @@ public static partial class YamlSourceReader
                 var entries = new List<SourceEntry>();
                 while (!parser.Accept<MappingEnd>(out _))
                 {
-                    var keyNode = ReadNode(parser, anchors, ref lastGood);
+                    var keyNode = ReadNode(parser, anchors, ref lastGood, depth + 1);
                     if (keyNode is not SourceScalar key)
                         throw new SourceSyntaxException("a mapping key must be a plain word, not a list or mapping", keyNode.Position);
-                    var value = ReadNode(parser, anchors, ref lastGood);
+                    var value = ReadNode(parser, anchors, ref lastGood, depth + 1);
                     entries.Add(new SourceEntry(key with { Kind = ScalarKind.String }, value));
                 }
                 parser.MoveNext();

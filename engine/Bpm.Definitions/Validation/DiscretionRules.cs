@@ -60,7 +60,7 @@ public sealed class DiscretionRules : IDefinitionRule
 
             foreach (var band in tier.Bands)
             {
-                var bandPath = $"{tierPath}/bands/{band.Column}";
+                var bandPath = $"{tierPath}/bands/{band.Column.Replace("~", "~0").Replace("/", "~1")}";
                 if (!columns.TryGetValue(band.Column, out var column))
                 {
                     context.Report(Codes.BandColumnMismatch,

@@ -1,31 +1,35 @@
 using System.Text.RegularExpressions;
 using Bpm.Definitions.Diagnostics;
 using Jint.Parser;
+using Jint.Parser.Ast;
 
 namespace Bpm.Definitions.Validation;
 
 /// <summary>
-/// Checks an ES5 condition or selector without running it: it must parse as a single expression, and the
+/// Checks an ES5 condition or selector without running it: it must parse as exactly one expression, and the
 /// <c>data.&lt;key&gt;</c> it reads should be declared by some form.
 /// </summary>
 public static partial class ExpressionCheck
 {
     public static void Check(ValidationContext context, string expression, string path, string? nodeId)
     {
+        string? problem = null;
+        var index = expression.Length;
         try
         {
-            // Parenthesised so a statement ('var x = 1', 'while(true){}') is not accepted as a condition.
-            new JavaScriptParser().Parse("(" + expression + "\n)");
+            var program = new JavaScriptParser().Parse(expression);
+            if (program.Body.Count != 1 || program.Body.First() is not ExpressionStatement)
+                (problem, index) = ("write a single expression such as data.area >= 20000, not statements", 0);
         }
         catch (ParserException e)
         {
-            var lines = expression.Split('\n');
-            var lineIndex = Math.Clamp(e.LineNumber - 1, 0, lines.Length - 1);
-            var column = Math.Max(1, e.Column - (e.LineNumber == 1 ? 1 : 0));
-            var at = context.Map.Locate(path, lineIndex, lines[lineIndex].TrimEnd('\r'));
-            var position = at is { } p ? p with { Column = p.Column + column - 1 } : (Source.SourcePosition?)null;
+            problem = Clean(e.Description ?? e.Message);
+            index = IndexOf(expression, e.LineNumber, e.Column);
+        }
+        if (problem is not null)
+        {
             context.Report(Codes.ExpressionSyntax,
-                $"'{expression}' is not a valid ES5 expression: {Clean(e.Description ?? e.Message)}", path, nodeId, position);
+                $"'{OneLine(expression)}' is not a valid ES5 expression: {problem}", path, nodeId, context.Map.Within(path, expression, index));
             return;
         }
         foreach (Match match in DataReference().Matches(expression))
@@ -33,10 +37,25 @@ public static partial class ExpressionCheck
             var key = match.Groups[1].Success ? match.Groups[1].Value : match.Groups[2].Value;
             if (!context.DataKeys.Contains(key))
                 context.Report(Codes.UnknownDataField,
-                    $"'{expression}' reads data.{key}, but no form declares a field with key '{key}'", path, nodeId,
-                    context.Map.Locate(path, 0, match.Value));
+                    $"'{OneLine(expression)}' reads data.{key}, but no form declares a field with key '{key}'", path, nodeId,
+                    context.Map.Within(path, expression, match.Index));
         }
     }
+
+    /// <summary>The character index of a 1-based line and column the parser reported.</summary>
+    private static int IndexOf(string text, int line, int column)
+    {
+        var start = 0;
+        for (var l = 1; l < line && start < text.Length; l++)
+        {
+            var next = text.IndexOf('\n', start);
+            if (next < 0) break;
+            start = next + 1;
+        }
+        return Math.Clamp(start + column - 1, 0, text.Length);
+    }
+
+    internal static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
     private static string Clean(string message) => message.StartsWith("Line ", StringComparison.Ordinal) && message.Contains(": ")
         ? message[(message.IndexOf(": ", StringComparison.Ordinal) + 2)..]

@@ -64,7 +64,7 @@ public sealed class GraphRules : IDefinitionRule
                 var outcomes = OutcomesOf(source);
                 if (outcomes is null)
                     context.Report(Codes.OnWithoutOutcomes,
-                        $"'on: {flow.On}' needs a task or joint review as its source, but '{source.Id}' is a {Vocabulary.NodeKinds[source.Kind]} node; use 'when' for a decision",
+                        $"'on: {flow.On}' needs a task or joint review as its source, but '{source.Id}' is {Kind(source)}; use 'when' for a decision",
                         path + "/on", source.Id);
                 else if (outcomes.All(o => o.Name != flow.On))
                     context.Report(Codes.UnknownOutcome,
@@ -104,8 +104,10 @@ public sealed class GraphRules : IDefinitionRule
             switch (node)
             {
                 case TaskNode task:
-                    foreach (var duplicate in task.Outcomes.GroupBy(o => o.Name).Where(g => g.Count() > 1))
-                        context.Report(Codes.DuplicateOutcome, $"task '{task.Id}' lists outcome '{duplicate.Key}' more than once", path + "/outcomes", task.Id);
+                    var names = new HashSet<string>(StringComparer.Ordinal);
+                    for (var o = 0; o < task.Outcomes.Count; o++)
+                        if (!names.Add(task.Outcomes[o].Name))
+                            context.Report(Codes.DuplicateOutcome, $"task '{task.Id}' lists outcome '{task.Outcomes[o].Name}' more than once", $"{path}/outcomes/{o}", task.Id);
                     if (task.Outcomes.Count == 0)
                         context.Report(Codes.DuplicateOutcome, $"task '{task.Id}' has an empty outcome list; leave 'outcomes' out for [同意, 不同意]", path + "/outcomes", task.Id);
                     var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -128,7 +130,7 @@ public sealed class GraphRules : IDefinitionRule
                             $"service '{service.Id}' uses template '{template}', which is not defined under templates{Suggest(templates, template)}",
                             path + "/template", service.Id);
                     if (service.Action == ServiceAction.SendNotice && service.To is null)
-                        context.Report(Codes.BadWaitOrService, $"service '{service.Id}' sends a notice: say to whom with 'to: applicant' or 'to: department'", path, service.Id);
+                        context.Report(Codes.NoticeWithoutRecipient, $"service '{service.Id}' sends a notice: say to whom with 'to: applicant' or 'to: department'", path, service.Id);
                     break;
             }
             if (indexed.IsTopLevel) CheckOutgoing(context, graph, indexed);
@@ -167,10 +169,14 @@ public sealed class GraphRules : IDefinitionRule
                 $"/flows/{unconditional[1].Index}", node.Id);
 
         if (OutcomesOf(node) is { } outcomes && outcomes.Count > 0 && outgoing.Any(f => f.Flow.On is not null) && unconditional.Count == 0 && defaults.Count == 0)
-            foreach (var outcome in outcomes.Where(o => o.Verdict != Verdict.SendBack && outgoing.All(f => f.Flow.On != o.Name)))
+            for (var o = 0; o < outcomes.Count; o++)
+            {
+                var outcome = outcomes[o];
+                if (outcome.Verdict == Verdict.SendBack || outgoing.Any(f => f.Flow.On == outcome.Name)) continue;
                 context.Report(Codes.OutcomeWithoutFlow,
                     $"no flow leaves '{node.Id}' on outcome '{outcome.Name}'; add {{from: {node.Id}, to: …, on: {outcome.Name}}} or a default flow",
-                    indexed.Path + "/outcomes", node.Id);
+                    node is TaskNode ? $"{indexed.Path}/outcomes/{o}" : indexed.Path, node.Id);
+            }
     }
 
     private static void CheckReachability(ValidationContext context, FlowGraph graph)
@@ -180,7 +186,7 @@ public sealed class GraphRules : IDefinitionRule
         var finishing = graph.CanReachEnd();
         foreach (var node in context.AllNodes.Where(n => n.IsTopLevel))
         {
-            if (!reachable.Contains(node.Node.Id))
+            if (!reachable.Contains(node.Node.Id) && node.Node is not StartNode) // a second start is reported as such
                 context.Report(Codes.Unreachable, $"'{node.Node.Id}' cannot be reached from the start; add a flow into it or remove it", node.Path, node.Node.Id);
             else if (!finishing.Contains(node.Node.Id) && node.Node is not EndNode && graph.Outgoing(node.Node.Id).Count > 0)
                 context.Report(Codes.CannotFinish, $"no end can be reached from '{node.Node.Id}': every path from it loops or stops; add a flow towards an end", node.Path, node.Node.Id);
@@ -194,6 +200,13 @@ public sealed class GraphRules : IDefinitionRule
         ParallelNode => TaskNode.DefaultOutcomes,
         _ => null,
     };
+
+    /// <summary>"a task node", "an end node".</summary>
+    public static string Kind(Node node)
+    {
+        var word = Vocabulary.NodeKinds[node.Kind];
+        return $"{("aeiou".Contains(word[0]) ? "an" : "a")} {word} node";
+    }
 
     private static string Suggest(ValidationContext context, string id) => Suggest(context.NodesById.Keys, id);
 

@@ -15,7 +15,7 @@ public sealed class JointReviewRules : IDefinitionRule
             var m = block.Branches.Count;
             if (m < 2)
                 context.Report(Codes.TooFewBranches,
-                    $"joint review '{block.Id}' has {m} branch{(m == 1 ? "" : "es")}; it needs at least two (a single department's step is a task)", path + "/branches", block.Id);
+                    $"joint review '{block.Id}' has {m} branch{(m == 1 ? "" : "es")}; it needs at least two (a single department's step is a task)", path, block.Id);
 
             if (block.Join == JoinMode.NOfM)
             {
@@ -46,7 +46,7 @@ public sealed class JointReviewRules : IDefinitionRule
                 for (var n = 0; n < branch.Nodes.Count; n++)
                     if (branch.Nodes[n] is StartNode or EndNode or DecisionNode)
                         context.Report(Codes.NodeNotAllowedInBranch,
-                            $"a branch is a sequence of task, service, wait or parallel nodes; '{branch.Nodes[n].Id}' is a {Vocabulary.NodeKinds[branch.Nodes[n].Kind]} node",
+                            $"a branch is a sequence of task, service, wait or parallel nodes; '{branch.Nodes[n].Id}' is {GraphRules.Kind(branch.Nodes[n])}",
                             $"{branchPath}/nodes/{n}", branch.Nodes[n].Id);
 
                 if (block.Limit is { } limit && branch.Silence is { } silence && silence.Unit == limit.Unit && silence.Value > limit.Value)

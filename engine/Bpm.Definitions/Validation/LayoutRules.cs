@@ -9,6 +9,6 @@ public sealed class LayoutRules : IDefinitionRule
     {
         foreach (var position in context.Definition.Layout)
             if (!context.NodesById.ContainsKey(position.NodeId))
-                context.Report(Codes.LayoutForUnknownNode, $"layout has a position for '{position.NodeId}', which is not a node; remove it", $"/layout/{position.NodeId}");
+                context.Report(Codes.LayoutForUnknownNode, $"layout has a position for '{position.NodeId}', which is not a node; remove it", $"/layout/{position.NodeId.Replace("~", "~0").Replace("/", "~1")}");
     }
 }

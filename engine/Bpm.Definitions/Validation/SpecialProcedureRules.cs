@@ -22,9 +22,9 @@ public sealed class SpecialProcedureRules : IDefinitionRule
             }
             if (!kinds.Add(procedure.Kind))
                 context.Report(Codes.DuplicateProcedure, $"special procedure '{procedure.Kind}' is listed twice; merge the entries", path + "/kind");
-            if (!Vocabulary.SpecialProcedureKinds.Contains(procedure.Kind))
+            if (!Vocabulary.SpecialProcedureKindList.Contains(procedure.Kind))
                 context.Report(Codes.UnknownProcedure,
-                    $"'{procedure.Kind}' is not a special procedure the law names ({string.Join("、", Vocabulary.SpecialProcedureKinds)}); keep it only if a local rule provides it, and cite that rule in 'ref'",
+                    $"'{procedure.Kind}' is not a special procedure the law names ({string.Join("、", Vocabulary.SpecialProcedureKindList)}); keep it only if a local rule provides it, and cite that rule in 'ref'",
                     path + "/kind");
             if (procedure.Effect == ProcedureEffect.StopClock && procedure.Budget is null)
                 context.Report(Codes.ProcedureWithoutBudget,
@@ -36,7 +36,7 @@ public sealed class SpecialProcedureRules : IDefinitionRule
                     context.Report(Codes.MissingNode, $"special procedure '{procedure.Kind}' names node '{id}', which does not exist", $"{path}/nodes/{n}");
                 else if (node.Node is not TaskNode)
                     context.Report(Codes.ProcedureOnUnknownNode,
-                        $"special procedures are started from a handler's task, but '{id}' is a {Vocabulary.NodeKinds[node.Node.Kind]} node", $"{path}/nodes/{n}", id);
+                        $"special procedures are started from a handler's task, but '{id}' is {GraphRules.Kind(node.Node)}", $"{path}/nodes/{n}", id);
             }
         }
     }

@@ -62,7 +62,7 @@ public sealed partial class ValidateCommandTests : IDisposable
         Assert.Equal(ValidateCommand.HasErrors, exit);
         var error = Assert.Single(lines, l => l.Contains(": error "));
         Assert.Matches(CompilerLine(), error);
-        Assert.Contains(":2:9: error BPM0001: malformed YAML", error);
+        Assert.Contains(":3:3: error BPM0001: malformed YAML", error); // where the unclosed list cannot continue
         Assert.DoesNotContain(lines, l => l.Contains("   at "));
     }
 

@@ -1,3 +1,4 @@
+using Bpm.Testing;
 using System.Text;
 using System.Text.RegularExpressions;
 using Bpm.Definitions.Diagnostics;
@@ -68,7 +69,7 @@ public sealed partial class DiagnosticTests
     [Fact]
     public void Broken_folder_is_well_formed()
     {
-        var files = Directory.GetFiles(Paths.Broken).Select(Path.GetFileName).Select(f => f!).ToList();
+        var files = Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "tests", "Bpm.Definitions.Tests", "Broken")).Select(Path.GetFileName).Select(f => f!).ToList();
         var problems = new List<string>();
         foreach (var file in files)
         {
@@ -95,7 +96,7 @@ public sealed partial class DiagnosticTests
     [Fact]
     public void The_catalog_compiles_without_errors_or_warnings()
     {
-        var files = Directory.GetFiles(Paths.Definitions)
+        var files = Directory.GetFiles(RepositoryPaths.ProcessDefinitions)
             .Where(f => DefinitionCompiler.FormatOf(f) is not null)
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -131,7 +132,7 @@ public sealed partial class DiagnosticTests
         var problems = new List<string>();
         foreach (var name in BrokenDefinitionNames())
         {
-            var text = File.ReadAllText(Path.Combine(Paths.Broken, name));
+            var text = File.ReadAllText(Path.Combine(Path.Combine(RepositoryPaths.Root, "tests", "Bpm.Definitions.Tests", "Broken"), name));
             IReadOnlyList<Diagnostic> diagnostics;
             try
             {
@@ -165,7 +166,7 @@ public sealed partial class DiagnosticTests
     }
 
     private static IEnumerable<string> BrokenDefinitionNames() =>
-        Directory.GetFiles(Paths.Broken)
+        Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "tests", "Bpm.Definitions.Tests", "Broken"))
             .Select(Path.GetFileName)
             .Select(f => f!)
             .Where(f => DefinitionCompiler.FormatOf(f) is not null)
@@ -174,7 +175,7 @@ public sealed partial class DiagnosticTests
     /// <summary>The lines that carry expectations: the file's own comments, or the .json's sidecar.</summary>
     private static IEnumerable<string> ExpectationLines(string name)
     {
-        var path = Path.Combine(Paths.Broken, name);
+        var path = Path.Combine(Path.Combine(RepositoryPaths.Root, "tests", "Bpm.Definitions.Tests", "Broken"), name);
         if (DefinitionCompiler.FormatOf(name) == DefinitionFormat.Json)
             return File.Exists(path + ".expect") ? File.ReadAllLines(path + ".expect") : [];
         return File.ReadAllLines(path).Where(l => l.TrimStart().StartsWith('#'));
@@ -189,7 +190,7 @@ public sealed partial class DiagnosticTests
 
     private static IReadOnlyList<Diagnostic> CompileBroken(string name)
     {
-        var text = File.ReadAllText(Path.Combine(Paths.Broken, name));
+        var text = File.ReadAllText(Path.Combine(Path.Combine(RepositoryPaths.Root, "tests", "Bpm.Definitions.Tests", "Broken"), name));
         try
         {
             return DefinitionCompiler.Compile(text, DefinitionCompiler.FormatOf(name)!.Value).Diagnostics;
@@ -226,17 +227,4 @@ public sealed partial class DiagnosticTests
 
     [GeneratedRegex(@"^BPM\d{4}-[a-z0-9]+(-[a-z0-9]+)*\.(yaml|yml|json)$")]
     private static partial Regex BrokenFileName();
-
-    private static class Paths
-    {
-        private static readonly Lazy<string> Root = new(() =>
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "BpmServer.sln"))) return dir.FullName;
-            throw new InvalidOperationException($"BpmServer.sln not found above {AppContext.BaseDirectory}");
-        });
-
-        public static string Definitions => Path.Combine(Root.Value, "process-definitions");
-        public static string Broken => Path.Combine(Root.Value, "tests", "Bpm.Definitions.Tests", "Broken");
-    }
 }

@@ -1,3 +1,4 @@
+using Bpm.Testing;
 using System.Text.RegularExpressions;
 using Bpm.Definitions.Model;
 using Bpm.Definitions.Reading;
@@ -16,7 +17,7 @@ public sealed partial class WriterTests
     /// </summary>
     public static TheoryData<string> Samples() => new(CleanSamples());
 
-    private static IEnumerable<string> CleanSamples() => Directory.GetFiles(Paths.Definitions, "*.yaml")
+    private static IEnumerable<string> CleanSamples() => Directory.GetFiles(RepositoryPaths.ProcessDefinitions, "*.yaml")
         .Select(path => Path.GetFileName(path))
         .Where(file => TryLoad(file, out _))
         .Order(StringComparer.Ordinal);
@@ -24,7 +25,7 @@ public sealed partial class WriterTests
     [Fact]
     public void The_reference_sample_binds_without_errors_and_is_among_the_samples()
     {
-        var bound = DefinitionBinder.Bind(YamlSourceReader.Read(File.ReadAllText(Path.Combine(Paths.Definitions, ReferenceSample))));
+        var bound = DefinitionBinder.Bind(YamlSourceReader.Read(File.ReadAllText(Path.Combine(RepositoryPaths.ProcessDefinitions, ReferenceSample))));
         Assert.DoesNotContain(bound.Diagnostics, d => d.IsError);
         Assert.True(bound.Complete);
         Assert.Contains(ReferenceSample, CleanSamples());
@@ -313,7 +314,7 @@ public sealed partial class WriterTests
         definition = null!;
         try
         {
-            var bound = DefinitionBinder.Bind(YamlSourceReader.Read(File.ReadAllText(Path.Combine(Paths.Definitions, file))));
+            var bound = DefinitionBinder.Bind(YamlSourceReader.Read(File.ReadAllText(Path.Combine(RepositoryPaths.ProcessDefinitions, file))));
             if (bound.Diagnostics.Any(d => d.IsError)) return false;
             definition = bound.Definition;
             return true;
@@ -335,17 +336,4 @@ public sealed partial class WriterTests
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex HexSha256();
-
-    /// <summary>Finds the repository from the test binaries (a shared helper may replace this later).</summary>
-    private static class Paths
-    {
-        private static readonly Lazy<string> Root = new(() =>
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "BpmServer.sln"))) return dir.FullName;
-            throw new InvalidOperationException($"BpmServer.sln not found above {AppContext.BaseDirectory}");
-        });
-
-        public static string Definitions => Path.Combine(Root.Value, "process-definitions");
-    }
 }

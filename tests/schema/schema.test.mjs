@@ -128,6 +128,16 @@ for (const name of files) {
 
 const reference = load(referenceSample);
 const copy = () => structuredClone(reference);
+// The README's discretion example (domain.md §5 Example A); tests override what they vary.
+const discretionEntry = (overrides) => ({
+  id: 'unlicensed-construction',
+  violation: '未取得施工许可证擅自施工',
+  violates: '《中华人民共和国建筑法》第七条',
+  basis: '《建筑工程施工许可管理办法》第十二条',
+  effectiveFrom: '2021-03-30',
+  columns: [{ id: 'builder', name: '建设单位', statutory: { min: 1, max: 2, unit: '%', of: '工程合同价款' } }],
+  ...overrides,
+});
 const findNode = (def, id) => {
   const search = (nodes) => {
     for (const n of nodes ?? []) {
@@ -171,15 +181,9 @@ const negatives = [
   ['a bad join mode', (d) => { findNode(d, 'joint-review').join = 'majority'; }, '/nodes/2'],
   ['n-of-m without quorum', (d) => { findNode(d, 'joint-review').join = 'n-of-m'; }, '/nodes/2'],
   ['a bad tier level', (d) => {
-    d.discretion = [{
-      id: 'unlicensed-construction',
-      violation: '未取得施工许可证擅自施工',
-      violates: '《中华人民共和国建筑法》第七条',
-      basis: '《建筑工程施工许可管理办法》第十二条',
-      effectiveFrom: '2021-03-30',
-      columns: [{ id: 'builder', name: '建设单位', statutory: { min: 1, max: 2, unit: '%', of: '工程合同价款' } }],
+    d.discretion = [discretionEntry({
       tiers: [{ level: '特别严重', circumstances: ['其他'], bands: { builder: { min: 1, max: 2, unit: '%', of: '工程合同价款' } } }],
-    }];
+    })];
   }, '/discretion/0/tiers/0/level'],
   ['a node id with a space', (d) => {
     const n = findNode(d, 'consolidate');
@@ -218,12 +222,7 @@ test('long-form outcomes, choice fields and discretion from the README are accep
   n.outcomes = ['准予', { name: '部分准予', verdict: 'approve' }];
   n.warning = '30%';
   n.form = [{ key: 'kind', label: '类型', type: 'choice', options: ['甲', '乙'], required: true }];
-  d.discretion = [{
-    id: 'unlicensed-construction',
-    violation: '未取得施工许可证擅自施工',
-    violates: '《中华人民共和国建筑法》第七条',
-    basis: '《建筑工程施工许可管理办法》第十二条',
-    effectiveFrom: '2021-03-30',
+  d.discretion = [discretionEntry({
     measures: ['责令停止施工', '限期改正'],
     columns: [
       { id: 'builder', name: '建设单位', statutory: { min: 1, max: 2, unit: '%', of: '工程合同价款' } },
@@ -238,7 +237,7 @@ test('long-form outcomes, choice fields and discretion from the README are accep
         contractor: { min: 0, max: 10000, unit: '元' },
       },
     }],
-  }];
+  })];
   assert.ok(validate(d), formatErrors(validate.errors));
   n.form[0].options = undefined;
   delete n.form[0].options;

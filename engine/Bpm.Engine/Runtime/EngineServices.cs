@@ -1,0 +1,27 @@
+using System.Collections.Frozen;
+using Bpm.Definitions.Model;
+using Bpm.Engine.Behaviors;
+
+namespace Bpm.Engine.Runtime;
+
+/// <summary>The stateless parts every case run shares.</summary>
+public sealed class EngineServices
+{
+    public EngineServices(ConditionLimits limits, IEnumerable<INodeBehavior>? behaviors = null)
+    {
+        Router = new FlowRouter(new ConditionEvaluator(limits));
+        Behaviors = (behaviors ?? DefaultBehaviors()).ToFrozenDictionary(b => b.Kind);
+        var missing = Enum.GetValues<NodeKind>().Where(k => !Behaviors.ContainsKey(k)).ToList();
+        if (missing.Count > 0) throw new ArgumentException($"no behaviour for node kinds: {string.Join(", ", missing)}", nameof(behaviors));
+    }
+
+    public FlowRouter Router { get; }
+    public DocumentRenderer Documents { get; } = new();
+    public FrozenDictionary<NodeKind, INodeBehavior> Behaviors { get; }
+
+    public static IEnumerable<INodeBehavior> DefaultBehaviors() =>
+    [
+        new StartBehavior(), new TaskBehavior(), new DecisionBehavior(), new ParallelBehavior(),
+        new WaitBehavior(), new ServiceBehavior(), new EndBehavior(),
+    ];
+}

@@ -35,7 +35,12 @@ public sealed class CaseEngine
         Definitions = new DefinitionPublisher(store, Library, _time);
     }
 
+    private long _retries;
+
     public EngineServices Services { get; }
+
+    /// <summary>How many times a command was re-run after a concurrency conflict, since this engine was made.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
     public DefinitionLibrary Library { get; } = new();
     public DefinitionPublisher Definitions { get; }
 
@@ -54,6 +59,7 @@ public sealed class CaseEngine
             }
             catch (Exception e) when (e is ConcurrencyConflictException or DuplicateReceiptException && attempt < _options.MaxAttempts)
             {
+                Interlocked.Increment(ref _retries);
                 // Someone else moved the case on; back off a little (with jitter so racers spread out) and decide again.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 4 * attempt)), cancellationToken); // real time: this is about contention, not legal time
             }

@@ -1,0 +1,204 @@
+using System.Text;
+using Bpm.Engine.State;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Bpm.Storage;
+
+/// <summary>
+/// The engine's tables, mapped onto the engine's own state classes (<c>Bpm.Engine.State</c>). One model for
+/// both providers; <see cref="PostgresBpmDbContext"/> and <see cref="SqliteBpmDbContext"/> each carry their
+/// own migrations. Table and column names are snake_case; enums are stored by name; JSON is plain text so its
+/// exact bytes (which the journal hash covers) survive; every <see cref="DateTime"/> is UTC.
+/// </summary>
+public abstract class BpmDbContext : DbContext
+{
+    // Column widths. varchar(n) counts characters, so Chinese names fit as well as Latin ones.
+    internal const int CodeLength = 64;      // power codes, journal kinds, command names
+    internal const int IdLength = 128;       // node, branch, template, user and department ids
+    internal const int NameLength = 256;     // human-readable names
+    internal const int HashLength = 128;     // hex SHA-256 (64) with room for a prefix
+    internal const int EnumLength = 32;      // enum names and short words
+    internal const int ReceiptKeyLength = 200;
+
+    private protected BpmDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
+    public DbSet<DefinitionVersion> DefinitionVersions => Set<DefinitionVersion>();
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<Token> Tokens => Set<Token>();
+    public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+    public DbSet<NodeVisit> NodeVisits => Set<NodeVisit>();
+    public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<CommandReceipt> CommandReceipts => Set<CommandReceipt>();
+    public DbSet<CaseDocument> CaseDocuments => Set<CaseDocument>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    // Nullability follows the engine's nullable annotations: `string` is NOT NULL, `string?` and `DateTime?` are NULL.
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<DefinitionVersion>(e =>
+        {
+            e.ToTable("definition_versions");
+            e.HasKey(x => x.Id).HasName("pk_definition_versions");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.PowerName).HasMaxLength(NameLength);
+            e.Property(x => x.Category).HasMaxLength(CodeLength);
+            e.Property(x => x.ContentHash).HasMaxLength(HashLength);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.PublishedBy).HasMaxLength(IdLength);
+            e.HasIndex(x => new { x.PowerCode, x.Version }).IsUnique().HasDatabaseName("ux_definition_versions_power_code_version");
+            e.HasIndex(x => new { x.PowerCode, x.ContentHash }).HasDatabaseName("ix_definition_versions_power_code_content_hash");
+        });
+
+        modelBuilder.Entity<Case>(e =>
+        {
+            e.ToTable("cases");
+            e.HasKey(x => x.Id).HasName("pk_cases");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.Result).HasMaxLength(CodeLength);
+            e.Property(x => x.ApplicantId).HasMaxLength(IdLength);
+            e.Property(x => x.ApplicantName).HasMaxLength(NameLength);
+            e.Property(x => x.JournalHead).HasMaxLength(HashLength);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.Ignore(x => x.IsOver);
+            e.HasIndex(x => new { x.PowerCode, x.Version }).HasDatabaseName("ix_cases_power_code_version");
+            e.HasIndex(x => x.Status).HasDatabaseName("ix_cases_status");
+        });
+
+        modelBuilder.Entity<Token>(e =>
+        {
+            e.ToTable("tokens");
+            e.HasKey(x => x.Id).HasName("pk_tokens");
+            e.Property(x => x.BranchId).HasMaxLength(IdLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.Verdict).HasMaxLength(EnumLength);
+            e.Ignore(x => x.IsLive);
+            e.HasIndex(x => new { x.CaseId, x.Status }).HasDatabaseName("ix_tokens_case_id_status");
+        });
+
+        modelBuilder.Entity<WorkItem>(e =>
+        {
+            e.ToTable("work_items");
+            e.HasKey(x => x.Id).HasName("pk_work_items");
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.NodeName).HasMaxLength(NameLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Role).HasMaxLength(IdLength);
+            e.Property(x => x.Assignee).HasMaxLength(IdLength);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.CompletedBy).HasMaxLength(IdLength);
+            e.Property(x => x.Outcome).HasMaxLength(IdLength);
+            e.Ignore(x => x.IsOpen);
+            e.HasIndex(x => new { x.CaseId, x.Status }).HasDatabaseName("ix_work_items_case_id_status");
+            e.HasIndex(x => new { x.Department, x.Status }).HasDatabaseName("ix_work_items_department_status");
+            e.HasIndex(x => x.CausedBy).HasDatabaseName("ix_work_items_caused_by");
+        });
+
+        modelBuilder.Entity<NodeVisit>(e =>
+        {
+            e.ToTable("node_visits");
+            e.HasKey(x => x.Id).HasName("pk_node_visits");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.NodeKind).HasMaxLength(EnumLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Handler).HasMaxLength(IdLength);
+            e.Property(x => x.Outcome).HasMaxLength(IdLength);
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_node_visits_case_id");
+            e.HasIndex(x => new { x.PowerCode, x.Version, x.NodeId, x.EnteredAt })
+                .HasDatabaseName("ix_node_visits_power_code_version_node_id_entered_at");
+            e.HasIndex(x => new { x.Department, x.EnteredAt }).HasDatabaseName("ix_node_visits_department_entered_at");
+        });
+
+        modelBuilder.Entity<JournalEntry>(e =>
+        {
+            e.ToTable("journal_entries");
+            e.HasKey(x => new { x.CaseId, x.Seq }).HasName("pk_journal_entries");
+            e.Property(x => x.Actor).HasMaxLength(IdLength);
+            e.Property(x => x.Kind).HasMaxLength(CodeLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.PreviousHash).HasMaxLength(HashLength);
+            e.Property(x => x.Hash).HasMaxLength(HashLength);
+        });
+
+        modelBuilder.Entity<Incident>(e =>
+        {
+            e.ToTable("incidents");
+            e.HasKey(x => x.Id).HasName("pk_incidents");
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.Outcome).HasMaxLength(IdLength);
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_incidents_case_id");
+        });
+
+        modelBuilder.Entity<CommandReceipt>(e =>
+        {
+            e.ToTable("command_receipts");
+            e.HasKey(x => x.Key).HasName("pk_command_receipts");
+            e.Property(x => x.Key).HasMaxLength(ReceiptKeyLength);
+            e.Property(x => x.Command).HasMaxLength(CodeLength);
+        });
+
+        modelBuilder.Entity<CaseDocument>(e =>
+        {
+            e.ToTable("case_documents");
+            e.HasKey(x => x.Id).HasName("pk_case_documents");
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.TemplateId).HasMaxLength(IdLength);
+            e.Property(x => x.Name).HasMaxLength(NameLength);
+            e.Property(x => x.Recipient).HasMaxLength(EnumLength);
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_case_documents_case_id");
+        });
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+                // The engine assigns every key itself; the store never invents one.
+                if (property.IsKey())
+                {
+                    property.ValueGenerated = ValueGenerated.Never;
+                }
+            }
+        }
+    }
+
+    /// <summary>PowerCode → power_code, DefinitionVersionId → definition_version_id.</summary>
+    internal static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                if (i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])))
+                {
+                    builder.Append('_');
+                }
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+}
+
+/// <summary>The model on PostgreSQL: <c>timestamp with time zone</c>, <c>uuid</c>, <c>varchar(n)</c>, <c>text</c>.</summary>
+public sealed class PostgresBpmDbContext(DbContextOptions<PostgresBpmDbContext> options) : BpmDbContext(options);
+
+/// <summary>The model on SQLite: TEXT and INTEGER columns; times come back as UTC through the converter.</summary>
+public sealed class SqliteBpmDbContext(DbContextOptions<SqliteBpmDbContext> options) : BpmDbContext(options);

@@ -1,0 +1,173 @@
+using System.Reflection;
+using Bpm.Engine.State;
+
+namespace Bpm.Storage.Tests;
+
+/// <summary>Rows with every property set to something distinctive, and a property-by-property comparison.</summary>
+internal static class Samples
+{
+    /// <summary>A UTC time with milliseconds, as the engine writes them.</summary>
+    public static DateTime At(int minutes) =>
+        new DateTime(2026, 11, 21, 8, 30, 15, 123, DateTimeKind.Utc).AddMinutes(minutes).AddMilliseconds(minutes * 7);
+
+    public static DefinitionVersion Definition(string powerCode = "XK00301001", int version = 1) => new()
+    {
+        Id = Guid.NewGuid(),
+        PowerCode = powerCode,
+        PowerName = "建筑工程施工许可证核发",
+        Category = "许可",
+        Version = version,
+        ContentHash = new string('a', 63) + version % 10,
+        State = DefinitionState.Suspended,
+        Definition = """{"power":{"code":"XK00301001","name":"建筑工程施工许可证核发"},"nodes":[ ]}""",
+        Layout = """{ "nodes": { "受理": { "x": 10, "y": 20.5 } } }""",
+        PublishedAt = At(-600),
+        PublishedBy = "管理员-王五",
+        StateChangedAt = At(-300),
+    };
+
+    public static Case Case(DefinitionVersion? definition = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        DefinitionVersionId = definition?.Id ?? Guid.NewGuid(),
+        PowerCode = definition?.PowerCode ?? "XK00301001",
+        Version = definition?.Version ?? 3,
+        Status = CaseStatus.AwaitingSupplement,
+        Result = "准予许可",
+        ApplicantId = "91310000MA1FL1234X",
+        ApplicantName = "上海某某建设有限公司",
+        // Odd spacing and key order on purpose: the bytes must come back exactly (no jsonb normalising).
+        Data = """{ "z": 1, "a": "中文 \"引号\"", "n": 1.50,  "e": "\u00e9" }""",
+        AppliedAt = At(0),
+        EndedAt = At(900),
+        Revision = 7,
+        JournalLength = 12,
+        JournalHead = new string('f', 64),
+        OpenIncidents = 1,
+    };
+
+    public static Token Token(Guid caseId, TokenStatus status = TokenStatus.Active, int minute = 1) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        ParentId = Guid.NewGuid(),
+        BranchId = "加签-1",
+        NodeId = "会审",
+        Status = status,
+        Verdict = "approve",
+        CreatedAt = At(minute),
+        EndedAt = At(minute + 60),
+    };
+
+    /// <summary>A token with every nullable property null.</summary>
+    public static Token BareToken(Guid caseId, TokenStatus status = TokenStatus.Active) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        NodeId = "受理",
+        Status = status,
+        CreatedAt = At(2),
+    };
+
+    public static WorkItem WorkItem(Guid caseId, WorkItemStatus status = WorkItemStatus.Claimed, int minute = 3, Guid? causedBy = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        TokenId = Guid.NewGuid(),
+        NodeId = "审查",
+        NodeName = "审查（窗口）",
+        Department = "住房和城乡建设局",
+        Role = "审查员",
+        Assignee = "李四",
+        Status = status,
+        CreatedAt = At(minute),
+        ClaimedAt = At(minute + 1),
+        CompletedAt = At(minute + 2),
+        CompletedBy = "李四",
+        Outcome = "同意",
+        Opinion = "材料齐全，符合法定形式。",
+        FormData = """{"意见":"同意", "附件": [1, 2]}""",
+        CancelReason = "撤回",
+        CausedBy = causedBy ?? Guid.NewGuid(),
+    };
+
+    public static NodeVisit Visit(Guid caseId, bool open = true, int minute = 4) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        TokenId = Guid.NewGuid(),
+        DefinitionVersionId = Guid.NewGuid(),
+        PowerCode = "XK00301001",
+        Version = 3,
+        NodeId = "审查",
+        NodeKind = "task",
+        Department = "住房和城乡建设局",
+        Handler = "李四",
+        EnteredAt = At(minute),
+        LeftAt = open ? null : At(minute + 30),
+        Outcome = open ? null : "同意",
+    };
+
+    public static JournalEntry Journal(Guid caseId, int seq) => new()
+    {
+        CaseId = caseId,
+        Seq = seq,
+        At = At(seq),
+        Actor = "李四",
+        Kind = "work-item.completed",
+        NodeId = seq % 2 == 0 ? null : "审查",
+        Payload = $$"""{"seq":{{seq}},"意见":"同意" }""",
+        PreviousHash = new string('0', 64),
+        Hash = new string((char)('a' + seq % 6), 64),
+    };
+
+    public static Incident Incident(Guid caseId, bool open = true, int minute = 5) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        TokenId = Guid.NewGuid(),
+        NodeId = "判断",
+        Outcome = open ? "不同意" : null,
+        Message = "条件 data.金额 > 100 出错：金额未填写",
+        CreatedAt = At(minute),
+        ResolvedAt = open ? null : At(minute + 10),
+        Attempts = 3,
+    };
+
+    public static CommandReceipt Receipt(Guid caseId, string? key = null, string result = """{"ok":true,"消息":"已受理"}""") => new()
+    {
+        Key = key ?? $"申请-{Guid.NewGuid():N}",
+        CaseId = caseId,
+        Command = "complete-work-item",
+        Result = result,
+        CreatedAt = At(6),
+    };
+
+    public static CaseDocument Document(Guid caseId) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        NodeId = "办结",
+        TemplateId = "准予许可决定书",
+        Name = "准予行政许可决定书",
+        Recipient = "applicant",
+        Body = "上海某某建设有限公司：\n你单位申请的……准予许可。",
+        CreatedAt = At(7),
+    };
+
+    /// <summary>Every settable public property equal; every DateTime UTC.</summary>
+    public static void AssertSame<T>(T expected, T? actual) where T : class
+    {
+        Assert.NotNull(actual);
+        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            var want = property.GetValue(expected);
+            var got = property.GetValue(actual);
+            Assert.True(Equals(want, got), $"{typeof(T).Name}.{property.Name}: expected {want ?? "null"}, got {got ?? "null"}");
+            if (got is DateTime time)
+            {
+                Assert.True(time.Kind == DateTimeKind.Utc, $"{typeof(T).Name}.{property.Name} came back as {time.Kind}, not UTC");
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@ using Bpm.Engine.Journal;
 using Bpm.Engine.Ports;
 using Bpm.Engine.Runtime;
 using Bpm.Engine.State;
+using Bpm.Engine.Time;
 
 namespace Bpm.Engine;
 
@@ -12,6 +13,9 @@ public sealed record EngineOptions
     /// <summary>How often a command is re-run when another command changed its case first.</summary>
     public int MaxAttempts { get; init; } = 8;
     public ConditionLimits Conditions { get; init; } = new();
+    /// <summary>The working-day calendar the legal clocks run on; without one, no due times, lights or timers.</summary>
+    public WorkCalendar? Calendar { get; init; }
+    public SupervisionPolicy Supervision { get; init; } = new();
 }
 
 /// <summary>
@@ -31,7 +35,7 @@ public sealed class CaseEngine
         _store = store;
         _time = time ?? TimeProvider.System;
         _options = options ?? new EngineOptions();
-        Services = new EngineServices(_options.Conditions);
+        Services = new EngineServices(_options.Conditions, _options.Calendar is { } calendar ? new LegalTime(calendar, _options.Supervision) : null);
         Definitions = new DefinitionPublisher(store, Library, _time);
     }
 
@@ -78,8 +82,17 @@ public sealed class CaseEngine
 
         var scope = new CommandScope(session, Library, Services, Now());
         var run = await command.OpenAsync(scope, cancellationToken);
-        await command.ExecuteAsync(run, cancellationToken);
-        run.Drain();
+        try
+        {
+            await command.ExecuteAsync(run, cancellationToken);
+            run.Drain();
+        }
+        catch (CalendarRangeException e)
+        {
+            // A due date beyond the loaded years: refuse rather than guess; loading next year's table fixes it.
+            throw new CommandRejectedException("calendar-missing", e.Message);
+        }
+        await run.Clock.SettleAsync(cancellationToken);
         if (!run.IsNew) run.Case.Revision++;
         var result = CommandResult.Of(run);
         if (command.IdempotencyKey is { } newKey)
@@ -89,6 +102,7 @@ public sealed class CaseEngine
                 Result = JsonSerializer.Serialize(result, JournalChain.PayloadJson),
             });
         await session.SaveAsync(cancellationToken);
+        if (run.Refusal is { } refusal) throw refusal;
         return result;
     }
 

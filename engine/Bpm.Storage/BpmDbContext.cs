@@ -7,9 +7,11 @@ namespace Bpm.Storage;
 
 /// <summary>
 /// The engine's tables, mapped onto the engine's own state classes (<c>Bpm.Engine.State</c>). One model for
-/// both providers; <see cref="PostgresBpmDbContext"/> and <see cref="SqliteBpmDbContext"/> each carry their
-/// own migrations. Table and column names are snake_case; enums are stored by name; JSON is plain text so its
-/// exact bytes (which the journal hash covers) survive; every <see cref="DateTime"/> is UTC.
+/// both providers; <see cref="PostgresBpmDbContext"/> and <see cref="SqliteBpmDbContext"/> each have their own
+/// migration classes, thin wrappers over one body per migration (Migrations/*Schema.cs) in that provider's column
+/// types. Table and column names are snake_case; enums are stored by name; JSON is plain text so its exact bytes
+/// (which the journal hash covers) survive; every <see cref="DateTime"/> is UTC (on SQLite, text that sorts
+/// chronologically: see <see cref="Migrations.StoreTypes.Sqlite"/>).
 /// </summary>
 public abstract class BpmDbContext : DbContext
 {
@@ -20,6 +22,8 @@ public abstract class BpmDbContext : DbContext
     internal const int HashLength = 128;     // hex SHA-256 (64) with room for a prefix
     internal const int EnumLength = 32;      // enum names and short words
     internal const int ReceiptKeyLength = 200;
+    internal const int PointsPrecision = 12; // penalty points: numeric(12,2)
+    internal const int PointsScale = 2;
 
     private protected BpmDbContext(DbContextOptions options) : base(options)
     {
@@ -34,6 +38,12 @@ public abstract class BpmDbContext : DbContext
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<CommandReceipt> CommandReceipts => Set<CommandReceipt>();
     public DbSet<CaseDocument> CaseDocuments => Set<CaseDocument>();
+    public DbSet<CaseTimer> CaseTimers => Set<CaseTimer>();
+    public DbSet<Suspension> Suspensions => Set<Suspension>();
+    public DbSet<Warning> Warnings => Set<Warning>();
+    public DbSet<SupervisionOrder> SupervisionOrders => Set<SupervisionOrder>();
+    public DbSet<PenaltyPoint> PenaltyPoints => Set<PenaltyPoint>();
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -68,10 +78,13 @@ public abstract class BpmDbContext : DbContext
             e.Property(x => x.ApplicantId).HasMaxLength(IdLength);
             e.Property(x => x.ApplicantName).HasMaxLength(NameLength);
             e.Property(x => x.JournalHead).HasMaxLength(HashLength);
+            e.Property(x => x.Light).HasConversion<string>().HasMaxLength(EnumLength);
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.Ignore(x => x.IsOver);
             e.HasIndex(x => new { x.PowerCode, x.Version }).HasDatabaseName("ix_cases_power_code_version");
-            e.HasIndex(x => x.Status).HasDatabaseName("ix_cases_status");
+            // Also what a status-only filter uses (the LegalTime migration dropped the old ix_cases_status for it).
+            e.HasIndex(x => new { x.Status, x.PromisedDue }).HasDatabaseName("ix_cases_status_promised_due");
+            e.HasIndex(x => x.Light).HasDatabaseName("ix_cases_light");
         });
 
         modelBuilder.Entity<Token>(e =>
@@ -114,6 +127,7 @@ public abstract class BpmDbContext : DbContext
             e.Property(x => x.Department).HasMaxLength(IdLength);
             e.Property(x => x.Handler).HasMaxLength(IdLength);
             e.Property(x => x.Outcome).HasMaxLength(IdLength);
+            e.Property(x => x.Light).HasConversion<string>().HasMaxLength(EnumLength);
             e.HasIndex(x => x.CaseId).HasDatabaseName("ix_node_visits_case_id");
             e.HasIndex(x => new { x.PowerCode, x.Version, x.NodeId, x.EnteredAt })
                 .HasDatabaseName("ix_node_visits_power_code_version_node_id_entered_at");
@@ -157,6 +171,81 @@ public abstract class BpmDbContext : DbContext
             e.Property(x => x.Name).HasMaxLength(NameLength);
             e.Property(x => x.Recipient).HasMaxLength(EnumLength);
             e.HasIndex(x => x.CaseId).HasDatabaseName("ix_case_documents_case_id");
+        });
+
+        modelBuilder.Entity<CaseTimer>(e =>
+        {
+            e.ToTable("case_timers");
+            e.HasKey(x => x.Id).HasName("pk_case_timers");
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            // The pump's query (StoreQueries.DueTimers) is a range scan of this index in due order.
+            e.HasIndex(x => new { x.Status, x.DueAt }).HasDatabaseName("ix_case_timers_status_due_at");
+            e.HasIndex(x => new { x.CaseId, x.Status }).HasDatabaseName("ix_case_timers_case_id_status");
+        });
+
+        modelBuilder.Entity<Suspension>(e =>
+        {
+            e.ToTable("suspensions");
+            e.HasKey(x => x.Id).HasName("pk_suspensions");
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.Kind).HasMaxLength(NameLength);
+            e.Property(x => x.Effect).HasMaxLength(EnumLength);
+            e.Property(x => x.Approver).HasMaxLength(IdLength);
+            e.Property(x => x.Budget).HasMaxLength(CodeLength);
+            e.Property(x => x.RequestedBy).HasMaxLength(IdLength);
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_suspensions_case_id");
+        });
+
+        modelBuilder.Entity<Warning>(e =>
+        {
+            e.ToTable("warnings");
+            e.HasKey(x => x.Id).HasName("pk_warnings");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Kind).HasMaxLength(CodeLength);
+            e.Property(x => x.Light).HasConversion<string>().HasMaxLength(EnumLength);
+            e.HasIndex(x => new { x.PowerCode, x.At }).HasDatabaseName("ix_warnings_power_code_at");
+            e.HasIndex(x => new { x.Department, x.At }).HasDatabaseName("ix_warnings_department_at");
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_warnings_case_id");
+        });
+
+        modelBuilder.Entity<SupervisionOrder>(e =>
+        {
+            e.ToTable("supervision_orders");
+            e.HasKey(x => x.Id).HasName("pk_supervision_orders");
+            e.Property(x => x.No).HasMaxLength(IdLength);
+            e.Property(x => x.Rule).HasMaxLength(CodeLength);
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Supervisor).HasMaxLength(IdLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(EnumLength);
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_supervision_orders_case_id");
+            e.HasIndex(x => new { x.Department, x.Status }).HasDatabaseName("ix_supervision_orders_department_status");
+            e.HasIndex(x => new { x.Status, x.ResponseDue }).HasDatabaseName("ix_supervision_orders_status_response_due");
+        });
+
+        modelBuilder.Entity<PenaltyPoint>(e =>
+        {
+            e.ToTable("penalty_points");
+            e.HasKey(x => x.Id).HasName("pk_penalty_points");
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.EventKind).HasMaxLength(CodeLength);
+            e.Property(x => x.Points).HasPrecision(PointsPrecision, PointsScale);
+            e.Property(x => x.Period).HasMaxLength(EnumLength);
+            e.HasIndex(x => new { x.Department, x.Period }).HasDatabaseName("ix_penalty_points_department_period");
+        });
+
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox_messages");
+            e.HasKey(x => x.Id).HasName("pk_outbox_messages");
+            e.Property(x => x.Kind).HasMaxLength(CodeLength);
+            e.Property(x => x.Recipient).HasMaxLength(NameLength);
+            e.HasIndex(x => x.SentAt).HasDatabaseName("ix_outbox_messages_sent_at");
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

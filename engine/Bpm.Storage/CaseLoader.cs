@@ -11,10 +11,11 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Bpm.Storage;
 
 /// <summary>
-/// Loads a case's live state in one round trip: one command of five SELECTs (case, live tokens, open work items,
-/// open visits, open incidents) read with NextResult, then attached to the context as if a tracking query had
-/// read them. EF runs each query on its own round trip, and a single joined query would repeat the case row
-/// (with its JSON) for every combination of children; this is the hot path of every command.
+/// Loads a case's live state in one round trip: one command of eight SELECTs (case, live tokens, open work items,
+/// open visits, open incidents, pending timers, open suspensions, open supervision orders) read with NextResult,
+/// then attached to the context as if a tracking query had read them. EF runs each query on its own round trip, and
+/// a single joined query would repeat the case row (with its JSON) for every combination of children; this is the
+/// hot path of every command.
 /// <para>
 /// The SQL and the row readers are generated from the EF model once per store, using the same type mappings and
 /// value converters EF uses, so they follow the mapping. The case is read first: children read after it are at
@@ -33,6 +34,9 @@ internal sealed class CaseLoader
     private readonly Func<DbDataReader, WorkItem> _readWorkItem;
     private readonly Func<DbDataReader, NodeVisit> _readVisit;
     private readonly Func<DbDataReader, Incident> _readIncident;
+    private readonly Func<DbDataReader, CaseTimer> _readTimer;
+    private readonly Func<DbDataReader, Suspension> _readSuspension;
+    private readonly Func<DbDataReader, SupervisionOrder> _readOrder;
 
     public CaseLoader(BpmDbContext context)
     {
@@ -46,6 +50,9 @@ internal sealed class CaseLoader
         var workItems = new Shape<WorkItem>(model, sql);
         var visits = new Shape<NodeVisit>(model, sql);
         var incidents = new Shape<Incident>(model, sql);
+        var timers = new Shape<CaseTimer>(model, sql);
+        var suspensions = new Shape<Suspension>(model, sql);
+        var orders = new Shape<SupervisionOrder>(model, sql);
         _caseIdMapping = cases.Mapping(nameof(Case.Id));
 
         _sql = string.Join("\n",
@@ -61,13 +68,25 @@ internal sealed class CaseLoader
                 $"{visits.Column(nameof(NodeVisit.EnteredAt))}, {visits.Column(nameof(NodeVisit.Id))}"),
             incidents.Select(
                 $"{incidents.Column(nameof(Incident.CaseId))} = {placeholder} AND {incidents.Column(nameof(Incident.ResolvedAt))} IS NULL",
-                $"{incidents.Column(nameof(Incident.CreatedAt))}, {incidents.Column(nameof(Incident.Id))}"));
+                $"{incidents.Column(nameof(Incident.CreatedAt))}, {incidents.Column(nameof(Incident.Id))}"),
+            timers.Select(
+                $"{timers.Column(nameof(CaseTimer.CaseId))} = {placeholder} AND {timers.In(nameof(CaseTimer.Status), PendingTimerStatuses)}",
+                $"{timers.Column(nameof(CaseTimer.DueAt))}, {timers.Column(nameof(CaseTimer.Id))}"),
+            suspensions.Select(
+                $"{suspensions.Column(nameof(Suspension.CaseId))} = {placeholder} AND {suspensions.Column(nameof(Suspension.EndedAt))} IS NULL",
+                $"{suspensions.Column(nameof(Suspension.StartedAt))}, {suspensions.Column(nameof(Suspension.Id))}"),
+            orders.Select(
+                $"{orders.Column(nameof(SupervisionOrder.CaseId))} = {placeholder} AND {orders.In(nameof(SupervisionOrder.Status), OpenOrderStatuses)}",
+                $"{orders.Column(nameof(SupervisionOrder.IssuedAt))}, {orders.Column(nameof(SupervisionOrder.Id))}"));
 
         _readCase = cases.Reader;
         _readToken = tokens.Reader;
         _readWorkItem = workItems.Reader;
         _readVisit = visits.Reader;
         _readIncident = incidents.Reader;
+        _readTimer = timers.Reader;
+        _readSuspension = suspensions.Reader;
+        _readOrder = orders.Reader;
     }
 
     // Which statuses count as live or open is the engine's call (Token.IsLive, WorkItem.IsOpen), asked per value.
@@ -75,6 +94,11 @@ internal sealed class CaseLoader
 
     private static WorkItemStatus[] OpenWorkItemStatuses =>
         Enum.GetValues<WorkItemStatus>().Where(s => new WorkItem { Status = s }.IsOpen).ToArray();
+
+    // What the port calls pending and open (IEngineSession.LoadCaseAsync); the engine has no predicate for these.
+    private static TimerStatus[] PendingTimerStatuses => [TimerStatus.Pending];
+
+    private static SupervisionStatus[] OpenOrderStatuses => [SupervisionStatus.Issued, SupervisionStatus.Overdue];
 
     /// <summary>The statements, for tests and diagnostics.</summary>
     public string Sql => _sql;
@@ -86,6 +110,9 @@ internal sealed class CaseLoader
         List<WorkItem> workItems;
         List<NodeVisit> visits;
         List<Incident> incidents;
+        List<CaseTimer> timers;
+        List<Suspension> suspensions;
+        List<SupervisionOrder> orders;
 
         var database = context.Database;
         await database.OpenConnectionAsync(cancellationToken);
@@ -110,6 +137,9 @@ internal sealed class CaseLoader
             workItems = await NextAsync(reader, _readWorkItem, cancellationToken);
             visits = await NextAsync(reader, _readVisit, cancellationToken);
             incidents = await NextAsync(reader, _readIncident, cancellationToken);
+            timers = await NextAsync(reader, _readTimer, cancellationToken);
+            suspensions = await NextAsync(reader, _readSuspension, cancellationToken);
+            orders = await NextAsync(reader, _readOrder, cancellationToken);
         }
         finally
         {
@@ -121,7 +151,10 @@ internal sealed class CaseLoader
             Track(context, tokens, t => t.Id),
             Track(context, workItems, w => w.Id),
             Track(context, visits, v => v.Id),
-            Track(context, incidents, i => i.Id));
+            Track(context, incidents, i => i.Id),
+            Track(context, timers, t => t.Id),
+            Track(context, suspensions, s => s.Id),
+            Track(context, orders, o => o.Id));
     }
 
     private static async Task<List<T>> NextAsync<T>(DbDataReader reader, Func<DbDataReader, T> read, CancellationToken ct)

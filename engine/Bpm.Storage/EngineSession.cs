@@ -58,6 +58,15 @@ public sealed class EngineSession : IEngineSession
     public async Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken cancellationToken) =>
         await _context.CommandReceipts.FindAsync([key], cancellationToken);
 
+    public async Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTime now, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return await ToListAsync(_store.Queries.DueTimers(_context, now, limit), cancellationToken);
+    }
+
+    public Task<decimal> PenaltyPointsAsync(string department, string period, CancellationToken cancellationToken) =>
+        _store.Queries.PenaltyPoints(_context, department, period, cancellationToken);
+
     public void Add<T>(T entity) where T : class
     {
         ArgumentNullException.ThrowIfNull(entity);

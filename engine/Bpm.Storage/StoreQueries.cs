@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using Bpm.Engine.Ports;
 using Bpm.Engine.State;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,4 +39,23 @@ internal sealed class StoreQueries
         EF.CompileAsyncQuery((BpmDbContext c, string powerCode, string contentHash, CancellationToken ct) =>
             c.DefinitionVersions.Where(d => d.PowerCode == powerCode && d.ContentHash == contentHash)
                 .OrderByDescending(d => d.Version).FirstOrDefault());
+
+    /// <summary>
+    /// What the timer pump fires next: <c>WHERE status = 'Pending' AND due_at &lt;= @now ORDER BY due_at LIMIT @limit</c>,
+    /// one range scan of ix_case_timers_status_due_at that stops after <c>limit</c> rows, however many timers are
+    /// pending. On SQLite the times are text; they compare correctly because every time is written (and the
+    /// parameter bound) as <c>yyyy-MM-dd HH:mm:ss.FFFFFFF</c>, which sorts as the times do.
+    /// </summary>
+    internal static readonly Expression<Func<BpmDbContext, DateTime, int, IQueryable<DueTimer>>> DueTimersQuery =
+        (c, now, limit) => c.CaseTimers
+            .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now)
+            .OrderBy(t => t.DueAt)
+            .Take(limit)
+            .Select(t => new DueTimer(t.Id, t.CaseId, t.DueAt));
+
+    public readonly Func<BpmDbContext, DateTime, int, IAsyncEnumerable<DueTimer>> DueTimers = EF.CompileAsyncQuery(DueTimersQuery);
+
+    public readonly Func<BpmDbContext, string, string, CancellationToken, Task<decimal>> PenaltyPoints =
+        EF.CompileAsyncQuery((BpmDbContext c, string department, string period, CancellationToken ct) =>
+            c.PenaltyPoints.Where(p => p.Department == department && p.Period == period).Sum(p => p.Points));
 }

@@ -33,6 +33,8 @@ public sealed class GatedStore(IEngineStore inner, int parties) : IEngineStore
         public Task<DefinitionVersion?> FindLatestDefinitionAsync(string powerCode, CancellationToken ct) => inner.FindLatestDefinitionAsync(powerCode, ct);
         public Task<DefinitionVersion?> FindDefinitionByHashAsync(string powerCode, string contentHash, CancellationToken ct) => inner.FindDefinitionByHashAsync(powerCode, contentHash, ct);
         public Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken ct) => inner.FindReceiptAsync(key, ct);
+        public Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTime now, int limit, CancellationToken ct) => inner.FindDueTimersAsync(now, limit, ct);
+        public Task<decimal> PenaltyPointsAsync(string department, string period, CancellationToken ct) => inner.PenaltyPointsAsync(department, period, ct);
         public void Add<T>(T entity) where T : class => inner.Add(entity);
 
         public async Task SaveAsync(CancellationToken ct)

@@ -1,3 +1,4 @@
+using Bpm.Engine.State;
 using Bpm.Storage;
 using Bpm.Testing;
 using Npgsql;
@@ -21,6 +22,43 @@ public sealed class PostgresStorageTests(PostgresDatabaseFixture fixture) : Stor
         {
             await fixture.Server.DropDatabaseAsync(_connectionString, CancellationToken.None);
         }
+    }
+
+    protected override async Task InsertTimersAsync(int count, TimerStatus status, DateTime from)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO case_timers (id, case_id, kind, due_at, status, created_at)
+            SELECT gen_random_uuid(), gen_random_uuid(), 'Wait', @from + i * interval '1 second', @status, @from
+            FROM generate_series(1, @count) AS i;
+            ANALYZE case_timers;
+            """, connection);
+        command.Parameters.AddWithValue("count", count);
+        command.Parameters.AddWithValue("from", from);
+        command.Parameters.AddWithValue("status", status.ToString());
+        command.CommandTimeout = 120;
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    protected override async Task<string> ExplainAsync(string sql, IReadOnlyDictionary<string, object> parameters)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name.TrimStart('@'), value);
+        }
+        return string.Join("\n", await RowsAsync(command, r => r.GetString(0)));
+    }
+
+    protected override void AssertIndexRangeScanWithoutSort(string plan, string table, string index)
+    {
+        Assert.Contains($"Index Scan using {index} on {table}", plan);
+        Assert.DoesNotContain("Seq Scan", plan);
+        Assert.DoesNotContain("Bitmap", plan);
+        Assert.DoesNotContain("Sort", plan);
     }
 
     internal override async Task<Catalog> ReadCatalogAsync()
@@ -60,6 +98,11 @@ public sealed class PostgresStorageTests(PostgresDatabaseFixture fixture) : Stor
     private async Task<List<T>> RowsAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        return await RowsAsync(command, read);
+    }
+
+    private async Task<List<T>> RowsAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read)
+    {
         await using var reader = await command.ExecuteReaderAsync(Ct);
         var rows = new List<T>();
         while (await reader.ReadAsync(Ct))

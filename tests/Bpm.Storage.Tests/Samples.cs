@@ -44,6 +44,16 @@ internal static class Samples
         JournalLength = 12,
         JournalHead = new string('f', 64),
         OpenIncidents = 1,
+        AcceptedAt = At(10),
+        DecidedAt = At(800),
+        PromisedDue = At(20_000),
+        LegalDue = At(30_000),
+        CertificateDue = At(40_000),
+        Light = Light.RedCard,
+        SuspendedSince = At(500),
+        SuspendedMs = 3 * 86_400_000L + 123,
+        WorkingMs = 5_000_000_000L, // beyond int
+        Extensions = 1,
     };
 
     public static Token Token(Guid caseId, TokenStatus status = TokenStatus.Active, int minute = 1) => new()
@@ -89,6 +99,7 @@ internal static class Samples
         FormData = """{"意见":"同意", "附件": [1, 2]}""",
         CancelReason = "撤回",
         CausedBy = causedBy ?? Guid.NewGuid(),
+        Deemed = true,
     };
 
     public static NodeVisit Visit(Guid caseId, bool open = true, int minute = 4) => new()
@@ -106,6 +117,10 @@ internal static class Samples
         EnteredAt = At(minute),
         LeftAt = open ? null : At(minute + 30),
         Outcome = open ? null : "同意",
+        DueAt = At(minute + 600),
+        Light = Light.Yellow,
+        SuspendedMs = 3_600_000,
+        WorkingMs = open ? null : 1_800_000,
     };
 
     public static JournalEntry Journal(Guid caseId, int seq) => new()
@@ -153,6 +168,119 @@ internal static class Samples
         Recipient = "applicant",
         Body = "上海某某建设有限公司：\n你单位申请的……准予许可。",
         CreatedAt = At(7),
+    };
+
+    public static CaseTimer Timer(Guid caseId, DateTime dueAt, TimerStatus status = TimerStatus.Pending) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        Kind = TimerKind.SupervisionResponse,
+        DueAt = dueAt,
+        Status = status,
+        TokenId = Guid.NewGuid(),
+        VisitId = Guid.NewGuid(),
+        NodeId = "审查",
+        SubjectId = Guid.NewGuid(),
+        CreatedAt = At(8),
+        FiredAt = status == TimerStatus.Fired ? dueAt.AddSeconds(1) : null,
+    };
+
+    /// <summary>A timer with every nullable property null.</summary>
+    public static CaseTimer BareTimer(Guid caseId, DateTime dueAt) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        Kind = TimerKind.Wait,
+        DueAt = dueAt,
+        Status = TimerStatus.Pending,
+        CreatedAt = At(8),
+    };
+
+    public static Suspension Suspension(Guid caseId, bool open = true, int minute = 20) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        TokenId = Guid.NewGuid(),
+        NodeId = "审查",
+        Kind = "专家评审",
+        Effect = "stop-clock",
+        Approver = "局长-赵六",
+        Reason = "技术方案需组织专家论证（依据《行政许可法》第四十五条）。",
+        Budget = "10 工作日",
+        BudgetDue = At(minute + 14 * 24 * 60),
+        StartedAt = At(minute),
+        EndedAt = open ? null : At(minute + 3 * 24 * 60),
+        Result = open ? null : "专家评审通过",
+        WorkingMs = open ? null : 2 * 28_800_000L,
+        OverBudget = !open,
+        RequestedBy = "李四",
+    };
+
+    /// <summary>A suspension with every nullable property null.</summary>
+    public static Suspension BareSuspension(Guid caseId) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        Kind = "听证",
+        Effect = "extend-deadline",
+        Approver = "局长-赵六",
+        Reason = "申请人要求听证",
+        StartedAt = At(21),
+        RequestedBy = "李四",
+    };
+
+    public static Warning Warning(Guid caseId, string? department = "住房和城乡建设局") => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        PowerCode = "XK00301001",
+        NodeId = department is null ? null : "审查",
+        Department = department,
+        Kind = "case-red-card",
+        Light = Light.RedCard,
+        Message = "已超过法定时限 2 个工作日",
+        At = At(25),
+    };
+
+    public static SupervisionOrder Order(Guid caseId, SupervisionStatus status = SupervisionStatus.Issued, int minute = 30) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        No = $"监察-2026-{minute:D4}",
+        Rule = "overdue-legal",
+        Level = Light.Red,
+        Department = "住房和城乡建设局",
+        Supervisor = "市政务服务监察处",
+        NodeId = "审查",
+        Content = "请于 3 个工作日内说明超期原因。",
+        IssuedAt = At(minute),
+        ResponseDue = At(minute + 3 * 24 * 60),
+        Status = status,
+        AnsweredAt = status == SupervisionStatus.Answered ? At(minute + 60) : null,
+        Answer = status == SupervisionStatus.Answered ? "已补办，原因系系统故障。" : null,
+    };
+
+    public static PenaltyPoint Penalty(string department, string period, decimal points, Guid? caseId = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        Department = department,
+        CaseId = caseId ?? Guid.NewGuid(),
+        EventKind = "case-red-card",
+        Points = points,
+        Period = period,
+        At = At(40),
+    };
+
+    public static OutboxMessage Outbox(Guid caseId, bool sent = false) => new()
+    {
+        Id = Guid.NewGuid(),
+        CaseId = caseId,
+        Kind = "sms",
+        Recipient = "13800138000",
+        Subject = "补正通知",
+        Body = "您申请的事项需补正材料：\n1. 施工图审查合格书",
+        CreatedAt = At(45),
+        SentAt = sent ? At(46) : null,
     };
 
     /// <summary>Every settable public property equal; every DateTime UTC.</summary>

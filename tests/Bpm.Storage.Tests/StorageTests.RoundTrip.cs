@@ -22,10 +22,28 @@ public abstract partial class StorageTests
         var incident = Incident(@case.Id);
         var receipt = Receipt(@case.Id);
         var document = Document(@case.Id);
+        var timer = Timer(@case.Id, At(100));
+        var bareTimer = BareTimer(@case.Id, At(50));
+        var firedTimer = Timer(@case.Id, At(10), TimerStatus.Fired);
+        var suspension = Suspension(@case.Id, open: true);
+        var bareSuspension = BareSuspension(@case.Id);
+        var endedSuspension = Suspension(@case.Id, open: false, minute: 11);
+        var warning = Warning(@case.Id);
+        var bareWarning = Warning(@case.Id, department: null);
+        var order = Order(@case.Id, SupervisionStatus.Overdue);
+        var answeredOrder = Order(@case.Id, SupervisionStatus.Answered, minute: 12);
+        var penalty = Penalty("住房和城乡建设局", "2026-11", 12.75m, @case.Id);
+        var outbox = Outbox(@case.Id, sent: false);
+        var sentOutbox = Outbox(@case.Id, sent: true);
 
         await using (var session = await Store.OpenAsync(Ct))
         {
-            foreach (var row in new object[] { definition, @case, token, bareToken, workItem, caused, visit, closedVisit, incident, receipt, document }
+            foreach (var row in new object[]
+                         {
+                             definition, @case, token, bareToken, workItem, caused, visit, closedVisit, incident, receipt, document,
+                             timer, bareTimer, firedTimer, suspension, bareSuspension, endedSuspension, warning, bareWarning,
+                             order, answeredOrder, penalty, outbox, sentOutbox,
+                         }
                          .Concat(journal.AsEnumerable().Reverse()))
             {
                 session.Add(row);
@@ -44,6 +62,13 @@ public abstract partial class StorageTests
             AssertSame(workItem, Assert.Single(snapshot.WorkItems));
             AssertSame(visit, Assert.Single(snapshot.OpenVisits));
             AssertSame(incident, Assert.Single(snapshot.OpenIncidents));
+            Assert.Equal([bareTimer.Id, timer.Id], snapshot.PendingTimers.Select(t => t.Id)); // by due time
+            AssertSame(bareTimer, snapshot.PendingTimers[0]);
+            AssertSame(timer, snapshot.PendingTimers[1]);
+            Assert.Equal([suspension.Id, bareSuspension.Id], snapshot.OpenSuspensions.Select(s => s.Id)); // by start
+            AssertSame(suspension, snapshot.OpenSuspensions[0]);
+            AssertSame(bareSuspension, snapshot.OpenSuspensions[1]);
+            AssertSame(order, Assert.Single(snapshot.OpenOrders));
 
             AssertSame(caused, await session.FindWorkItemAsync(caused.Id, Ct));
             AssertSame(caused, Assert.Single(await session.FindWorkItemsCausedByAsync(workItem.Id, Ct)));
@@ -74,6 +99,28 @@ public abstract partial class StorageTests
             // The plain EF path (not the session's one-round-trip loader) reads the same values.
             AssertSame(@case, await context.Cases.AsNoTracking().SingleAsync(c => c.Id == @case.Id, Ct));
             AssertSame(visit, await context.NodeVisits.AsNoTracking().SingleAsync(v => v.Id == visit.Id, Ct));
+            AssertSame(workItem, await context.WorkItems.AsNoTracking().SingleAsync(w => w.Id == workItem.Id, Ct));
+            foreach (var t in new[] { timer, bareTimer, firedTimer })
+            {
+                AssertSame(t, await context.CaseTimers.AsNoTracking().SingleAsync(x => x.Id == t.Id, Ct));
+            }
+            foreach (var s in new[] { suspension, bareSuspension, endedSuspension })
+            {
+                AssertSame(s, await context.Suspensions.AsNoTracking().SingleAsync(x => x.Id == s.Id, Ct));
+            }
+            foreach (var w in new[] { warning, bareWarning })
+            {
+                AssertSame(w, await context.Warnings.AsNoTracking().SingleAsync(x => x.Id == w.Id, Ct));
+            }
+            foreach (var o in new[] { order, answeredOrder })
+            {
+                AssertSame(o, await context.SupervisionOrders.AsNoTracking().SingleAsync(x => x.Id == o.Id, Ct));
+            }
+            AssertSame(penalty, await context.PenaltyPoints.AsNoTracking().SingleAsync(x => x.CaseId == @case.Id, Ct));
+            foreach (var m in new[] { outbox, sentOutbox })
+            {
+                AssertSame(m, await context.OutboxMessages.AsNoTracking().SingleAsync(x => x.Id == m.Id, Ct));
+            }
         }
     }
 

@@ -2,12 +2,14 @@ using Bpm.Engine.State;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Bpm.Storage.Tests;
 
 public abstract partial class StorageTests
 {
     private const string InitialMigration = "20261121000001_Initial";
+    private const string LegalTimeMigration = "20261121000002_LegalTime";
 
     [Fact]
     public async Task Migrating_a_fresh_database_creates_exactly_what_the_model_maps()
@@ -22,7 +24,10 @@ public abstract partial class StorageTests
         Assert.Equal(expected.Indexes, actual.Indexes);
         // The spec's tables, so a model change that drops one is noticed too.
         Assert.Equal(
-            ["case_documents", "cases", "command_receipts", "definition_versions", "incidents", "journal_entries", "node_visits", "tokens", "work_items"],
+            [
+                "case_documents", "case_timers", "cases", "command_receipts", "definition_versions", "incidents", "journal_entries",
+                "node_visits", "outbox_messages", "penalty_points", "supervision_orders", "suspensions", "tokens", "warnings", "work_items",
+            ],
             actual.Tables);
     }
 
@@ -39,8 +44,109 @@ public abstract partial class StorageTests
         Assert.Equal(before.Columns, after.Columns);
         Assert.Equal(before.Indexes, after.Indexes);
         await using var context = Store.CreateContext();
-        Assert.Equal([InitialMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Equal([InitialMigration, LegalTimeMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Empty(await context.Database.GetPendingMigrationsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Migrating_a_database_at_Initial_keeps_its_rows_and_gives_them_the_legal_time_defaults()
+    {
+        await using (var context = Store.CreateContext())
+        {
+            await context.GetService<IMigrator>().MigrateAsync(InitialMigration, Ct);
+            Assert.Equal([InitialMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+        }
+
+        // Rows as the Initial schema knows them, written in plain SQL (the model has moved on).
+        var old = Samples.Case();
+        var visit = Samples.Visit(old.Id, open: false);
+        var item = Samples.WorkItem(old.Id, WorkItemStatus.Open);
+        await using (var context = Store.CreateContext())
+        {
+            await context.Database.ExecuteSqlAsync($"""
+                INSERT INTO cases (id, definition_version_id, power_code, version, status, result, applicant_id, applicant_name, data,
+                                   applied_at, ended_at, revision, journal_length, journal_head, open_incidents)
+                VALUES ({old.Id}, {old.DefinitionVersionId}, {old.PowerCode}, {old.Version}, {old.Status.ToString()}, {old.Result},
+                        {old.ApplicantId}, {old.ApplicantName}, {old.Data}, {old.AppliedAt}, {old.EndedAt}, {old.Revision},
+                        {old.JournalLength}, {old.JournalHead}, {old.OpenIncidents})
+                """, Ct);
+            await context.Database.ExecuteSqlAsync($"""
+                INSERT INTO node_visits (id, case_id, token_id, definition_version_id, power_code, version, node_id, node_kind,
+                                         department, handler, entered_at, left_at, outcome)
+                VALUES ({visit.Id}, {visit.CaseId}, {visit.TokenId}, {visit.DefinitionVersionId}, {visit.PowerCode}, {visit.Version},
+                        {visit.NodeId}, {visit.NodeKind}, {visit.Department}, {visit.Handler}, {visit.EnteredAt}, {visit.LeftAt}, {visit.Outcome})
+                """, Ct);
+            await context.Database.ExecuteSqlAsync($"""
+                INSERT INTO work_items (id, case_id, token_id, node_id, node_name, department, role, assignee, status, created_at,
+                                        claimed_at, completed_at, completed_by, outcome, opinion, form_data, cancel_reason, caused_by)
+                VALUES ({item.Id}, {item.CaseId}, {item.TokenId}, {item.NodeId}, {item.NodeName}, {item.Department}, {item.Role},
+                        {item.Assignee}, {item.Status.ToString()}, {item.CreatedAt}, {item.ClaimedAt}, {item.CompletedAt}, {item.CompletedBy},
+                        {item.Outcome}, {item.Opinion}, {item.FormData}, {item.CancelReason}, {item.CausedBy})
+                """, Ct);
+        }
+
+        await Store.MigrateAsync(Ct);
+
+        // What the old rows knew is kept; what they could not know takes the defaults.
+        old.AcceptedAt = old.DecidedAt = old.PromisedDue = old.LegalDue = old.CertificateDue = old.SuspendedSince = null;
+        old.Light = Light.Green;
+        old.SuspendedMs = 0;
+        old.WorkingMs = null;
+        old.Extensions = 0;
+        visit.DueAt = null;
+        visit.Light = Light.Green;
+        visit.SuspendedMs = 0;
+        visit.WorkingMs = null;
+        item.Deemed = false;
+        await using (var session = Store.OpenSession())
+        {
+            var snapshot = await session.LoadCaseAsync(old.Id, Ct);
+            Assert.NotNull(snapshot);
+            Samples.AssertSame(old, snapshot.Case);
+            Samples.AssertSame(item, Assert.Single(snapshot.WorkItems));
+            Samples.AssertSame(visit, Assert.Single(await session.LoadVisitsAsync(old.Id, Ct)));
+            Assert.Empty(snapshot.PendingTimers);
+
+            // And the old case carries on under the new schema.
+            snapshot.Case.Revision++;
+            snapshot.Case.Light = Light.Yellow;
+            snapshot.Case.SuspendedMs = 1000;
+            session.Add(Samples.Timer(old.Id, Samples.At(60)));
+            await session.SaveAsync(Ct);
+        }
+        await using (var session = Store.OpenSession())
+        {
+            var snapshot = (await session.LoadCaseAsync(old.Id, Ct))!;
+            Assert.Equal(Light.Yellow, snapshot.Case.Light);
+            Assert.Equal(1000, snapshot.Case.SuspendedMs);
+            Assert.Single(snapshot.PendingTimers);
+        }
+    }
+
+    [Fact]
+    public async Task Migrating_down_to_Initial_and_up_again_restores_each_schema()
+    {
+        await using var context = Store.CreateContext();
+        var migrator = context.GetService<IMigrator>();
+        await migrator.MigrateAsync(InitialMigration, Ct);
+        var initial = (await ReadCatalogAsync()).Normalized();
+        await Store.MigrateAsync(Ct);
+        var latest = (await ReadCatalogAsync()).Normalized();
+
+        await migrator.MigrateAsync(InitialMigration, Ct);
+        AssertSameCatalog(initial, (await ReadCatalogAsync()).Normalized());
+        Assert.Equal([InitialMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+
+        await Store.MigrateAsync(Ct);
+        AssertSameCatalog(latest, (await ReadCatalogAsync()).Normalized());
+    }
+
+    private static void AssertSameCatalog(Catalog expected, Catalog actual)
+    {
+        Assert.Equal(expected.Tables, actual.Tables);
+        Assert.Equal(expected.Columns, actual.Columns);
+        Assert.Equal(expected.PrimaryKeys, actual.PrimaryKeys);
+        Assert.Equal(expected.Indexes, actual.Indexes);
     }
 
     [Fact]

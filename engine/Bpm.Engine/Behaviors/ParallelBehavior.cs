@@ -27,6 +27,9 @@ public sealed class ParallelBehavior : INodeBehavior
         foreach (var branch in block.Branches)
         {
             var child = run.NewToken(token, branch.Id);
+            // 沉默即同意 (rule 14): a branch that has not answered by then consents.
+            if (branch.Silence is { } silence && run.Clock.Enabled)
+                run.Clock.Schedule(TimerKind.Silence, run.Clock.Time.DueAt(run.Now, silence), token: child, nodeId: node.Id);
             run.Enter(child, branch.Nodes[0]);
         }
     }

@@ -4,10 +4,7 @@ using Bpm.Engine.State;
 
 namespace Bpm.Engine.Behaviors;
 
-/// <summary>
-/// A timed wait (公示期 …). The token parks here; it moves on when its timer fires, which needs the legal-time
-/// calendar to place the due moment in working days. Until a timer fires it, the case shows the wait as its position.
-/// </summary>
+/// <summary>A timed wait (公示期 …): the token parks here until its timer fires.</summary>
 public sealed class WaitBehavior : INodeBehavior
 {
     public NodeKind Kind => NodeKind.Wait;
@@ -16,7 +13,14 @@ public sealed class WaitBehavior : INodeBehavior
     {
         var wait = (WaitNode)node;
         run.OpenVisit(token, node.Id, Kind, null);
+        if (!run.Clock.Enabled)
+        {
+            run.RaiseIncident(token, node, null, "a wait needs the working-day calendar, and this engine has none");
+            return;
+        }
         token.Status = TokenStatus.Waiting;
-        run.Journal("wait-started", node.Id, new { duration = wait.Duration.ToString() });
+        var until = run.Clock.Time.DueAt(run.Now, wait.Duration);
+        run.Clock.Schedule(TimerKind.Wait, until, token: token, nodeId: node.Id);
+        run.Journal("wait-started", node.Id, new { duration = wait.Duration.ToString(), until });
     }
 }

@@ -31,12 +31,13 @@ public sealed record Apply(string PowerCode, Actor Applicant, JsonObject Data) :
             Data = Data.ToJsonString(), AppliedAt = scope.Now, Revision = 1,
         };
         scope.Session.Add(@case);
-        return new CaseRun(scope.Services, scope.Session, model, new CaseSnapshot(@case, [], [], [], []), Actor, scope.Now) { IsNew = true };
+        return new CaseRun(scope.Services, scope.Session, model, CaseSnapshot.New(@case), Actor, scope.Now) { IsNew = true };
     }
 
     internal override Task ExecuteAsync(CaseRun run, CancellationToken cancellationToken)
     {
         run.Journal("applied", run.Model.Start.Id, new { power = run.Case.PowerCode, version = run.Case.Version, applicant = run.Case.ApplicantName, data = Data });
+        run.Clock.Applied();
         run.Enter(run.NewToken(null, null), run.Model.Start);
         return Task.CompletedTask;
     }

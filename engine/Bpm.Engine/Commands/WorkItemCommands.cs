@@ -242,6 +242,8 @@ internal sealed record Step(TaskNode? Task, IReadOnlyList<Outcome> Outcomes, IRe
     public static void Finish(CaseRun run, WorkItem item, Step step, Outcome outcome, string? opinion, JsonObject? form)
     {
         form ??= [];
+        if (run.OpenSuspensions.Any(s => s.TokenId == item.TokenId && s.Effect == "stop-clock"))
+            throw new StateConflictException("suspended", $"'{item.NodeName}' is suspended for a special procedure (挂起); end it before completing the step");
         FormCheck.Check(step.Form, form, run.Data, outcome.Verdict == Verdict.Approve);
         if (form.Count > 0) run.MergeData(form);
         item.Status = WorkItemStatus.Completed;
@@ -255,6 +257,12 @@ internal sealed record Step(TaskNode? Task, IReadOnlyList<Outcome> Outcomes, IRe
         run.Journal("work-item-completed", item.NodeId, new { workItem = item.Id, outcome = outcome.Name, opinion, form = form.Count > 0 ? form : null });
 
         var token = run.Tokens.Find(t => t.Id == item.TokenId) ?? throw new InvalidOperationException($"work item {item.Id} has no live token");
+        if (item.NodeId == run.Model.AcceptanceNodeId)
+        {
+            // 受理 starts the decision clock; a supplement notice in time stops the deemed-acceptance timer (rule 7).
+            if (outcome.Verdict == Verdict.Approve) run.Clock.Accepted(run.Now);
+            else if (outcome.Verdict == Verdict.Supplement) run.Clock.Cancel(t => t.Kind == TimerKind.DeemedAcceptance);
+        }
         if (step.Task is null)
         {
             run.CloseVisit(token, outcome.Name, run.Actor.Id);

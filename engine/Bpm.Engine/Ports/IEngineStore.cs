@@ -15,7 +15,10 @@ public interface IEngineStore
 /// </summary>
 public interface IEngineSession : IAsyncDisposable
 {
-    /// <summary>The case with its live tokens (Active, Waiting, Arrived: <see cref="Token.IsLive"/>), open work items, open visits and open incidents.</summary>
+    /// <summary>
+    /// The case with its live tokens (Active, Waiting, Arrived: <see cref="Token.IsLive"/>), open work items, open
+    /// visits, open incidents, pending timers, open suspensions (EndedAt null) and open supervision orders (Issued or Overdue).
+    /// </summary>
     Task<CaseSnapshot?> LoadCaseAsync(Guid caseId, CancellationToken cancellationToken);
 
     /// <summary>The case id of a work item in any state, or null.</summary>
@@ -41,6 +44,12 @@ public interface IEngineSession : IAsyncDisposable
 
     Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Pending timers due at or before <paramref name="now"/>, earliest first, untracked: what the pump fires next.</summary>
+    Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTime now, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Points a department has been charged in a period, for the cap.</summary>
+    Task<decimal> PenaltyPointsAsync(string department, string period, CancellationToken cancellationToken);
+
     /// <summary>Registers a new row (case, token, work item, visit, journal entry, incident, receipt, document, definition).</summary>
     void Add<T>(T entity) where T : class;
 
@@ -54,7 +63,16 @@ public sealed record CaseSnapshot(
     List<Token> Tokens,
     List<WorkItem> WorkItems,
     List<NodeVisit> OpenVisits,
-    List<Incident> OpenIncidents);
+    List<Incident> OpenIncidents,
+    List<CaseTimer> PendingTimers,
+    List<Suspension> OpenSuspensions,
+    List<SupervisionOrder> OpenOrders)
+{
+    public static CaseSnapshot New(Case @case) => new(@case, [], [], [], [], [], [], []);
+}
+
+/// <summary>A timer that is due, as the pump sees it.</summary>
+public sealed record DueTimer(Guid TimerId, Guid CaseId, DateTime DueAt);
 
 /// <summary>Another command changed the case first; reload and try again.</summary>
 public sealed class ConcurrencyConflictException(string message, Exception? inner = null) : Exception(message, inner);

@@ -27,8 +27,12 @@ public sealed class CaseRun
         WorkItems = snapshot.WorkItems;
         OpenVisits = snapshot.OpenVisits;
         OpenIncidents = snapshot.OpenIncidents;
+        PendingTimers = snapshot.PendingTimers;
+        OpenSuspensions = snapshot.OpenSuspensions;
+        OpenOrders = snapshot.OpenOrders;
         Actor = actor;
         Now = now;
+        Clock = new CaseClock(this, services.Time);
     }
 
     internal EngineServices Services { get; }
@@ -39,11 +43,21 @@ public sealed class CaseRun
     public List<WorkItem> WorkItems { get; }
     public List<NodeVisit> OpenVisits { get; }
     public List<Incident> OpenIncidents { get; }
+    public List<CaseTimer> PendingTimers { get; }
+    public List<Suspension> OpenSuspensions { get; }
+    public List<SupervisionOrder> OpenOrders { get; }
+    /// <summary>The legal clocks: due times, lights, timers, escalation.</summary>
+    public CaseClock Clock { get; }
     public Actor Actor { get; }
     public DateTime Now { get; }
 
     /// <summary>True when this command created the case (its revision starts at 1 rather than moving on).</summary>
     public bool IsNew { get; init; }
+
+    /// <summary>A refusal that is itself on the record (a late extension): saved, then thrown to the caller.</summary>
+    public EngineException? Refusal { get; private set; }
+
+    public void RefuseAfterSaving(EngineException refusal) => Refusal = refusal;
 
     /// <summary>The work item whose completion drives this run; work items it opens record it for take-back (取回).</summary>
     public Guid? CausedBy { get; set; }
@@ -89,6 +103,7 @@ public sealed class CaseRun
     {
         token.NodeId = node.Id;
         token.Status = TokenStatus.Active;
+        if (token.ParentId is null && Model.ResultsReachableFrom(node.Id) is { Count: 1 } results) Clock.Decided(results.Single());
         _agenda.Enqueue((token, node));
     }
 
@@ -138,6 +153,7 @@ public sealed class CaseRun
         token.Status = TokenStatus.Arrived;
         token.Verdict = Vocabulary.Verdicts[verdict];
         token.EndedAt = Now;
+        Clock.Cancel(t => t.TokenId == token.Id);
         var parent = Parent(token) ?? throw new InvalidOperationException($"branch token {token.Id} has no parent");
         ParallelBehavior.OnBranchArrived(this, parent, (ParallelNode)Model.Place(parent.NodeId).Node);
     }
@@ -159,6 +175,7 @@ public sealed class CaseRun
             Journal("work-item-cancelled", item.NodeId, new { workItem = item.Id, department = item.Department, reason });
         }
         CloseVisit(token, "已取消", null);
+        Clock.Cancel(t => t.TokenId == token.Id);
         foreach (var incident in OpenIncidents.Where(i => i.TokenId == token.Id && i.ResolvedAt is null)) Resolve(incident);
     }
 
@@ -166,9 +183,11 @@ public sealed class CaseRun
     public void Finish(CaseStatus status, string result, string reason)
     {
         foreach (var token in Tokens.Where(t => t.IsLive && t.ParentId is null).ToList()) CancelTree(token, reason);
+        foreach (var suspension in OpenSuspensions.ToList()) EndSuspension(suspension, reason);
         Case.Status = status;
         Case.Result = result;
         Case.EndedAt = Now;
+        Clock.Ended();
         Journal("case-ended", null, new { status = status.ToString(), result });
     }
 
@@ -197,6 +216,7 @@ public sealed class CaseRun
         };
         OpenVisits.Add(visit);
         Session.Add(visit);
+        if (Model.Contains(nodeId)) Clock.VisitOpened(visit, Model.Place(nodeId).Node);
         return visit;
     }
 
@@ -209,6 +229,47 @@ public sealed class CaseRun
         visit.Outcome = outcome;
         visit.Handler = handler;
         OpenVisits.Remove(visit);
+        Clock.VisitClosed(visit);
+    }
+
+    // ---- special procedures ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Ends a special procedure. A stop-the-clock one shifts the case's and the node's due times by the working time
+    /// the clock stood still (rule 8) and restarts their timers.
+    /// </summary>
+    public void EndSuspension(Suspension suspension, string result)
+    {
+        suspension.EndedAt = Now;
+        suspension.Result = result;
+        OpenSuspensions.Remove(suspension);
+        Clock.Cancel(t => t.SubjectId == suspension.Id);
+        if (suspension.Effect != "stop-clock") return;
+        var stood = Clock.Enabled ? Clock.Time.Working(suspension.StartedAt, Now) : TimeSpan.Zero;
+        suspension.WorkingMs = (long)stood.TotalMilliseconds;
+        Case.SuspendedSince = null;
+        Case.SuspendedMs += suspension.WorkingMs.Value;
+        if (Clock.Enabled)
+        {
+            if (Case.PromisedDue is { } promised) Case.PromisedDue = Clock.Time.AddWorking(promised, stood);
+            if (Case.LegalDue is { } legal) Case.LegalDue = Clock.Time.AddWorking(legal, stood);
+        }
+        var visit = OpenVisits.Find(v => v.TokenId == suspension.TokenId && v.NodeId == suspension.NodeId);
+        if (visit is not null)
+        {
+            visit.SuspendedMs += suspension.WorkingMs.Value;
+            if (Clock.Enabled && visit.DueAt is { } due && Model.Contains(visit.NodeId))
+            {
+                Clock.Cancel(t => t.VisitId == visit.Id);
+                visit.DueAt = Clock.Time.AddWorking(due, stood);
+                var task = Model.Place(visit.NodeId).Node as TaskNode;
+                var start = Clock.Time.AddWorking(visit.EnteredAt, TimeSpan.FromMilliseconds(visit.SuspendedMs));
+                if (visit.Light < Light.Yellow && task?.Limit is { } limit)
+                    Clock.Schedule(TimerKind.NodeWarning, Clock.Time.WarnAt(start, visit.DueAt.Value, limit, task.Warning), visit: visit);
+                if (visit.Light < Light.Red) Clock.Schedule(TimerKind.NodeDue, visit.DueAt.Value, visit: visit);
+            }
+        }
+        Clock.Reschedule();
     }
 
     // ---- incidents, journal, documents -----------------------------------------------------------------------

@@ -14,6 +14,11 @@ public sealed class DocumentRenderer
 {
     private readonly IHandlebars _handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
     private readonly ConcurrentDictionary<(Guid Version, string Template), HandlebarsTemplate<object, object>> _compiled = new();
+    private readonly ConcurrentDictionary<string, HandlebarsTemplate<object, object>> _configured = new(StringComparer.Ordinal);
+
+    /// <summary>Renders a configured template (a notice of the supervision policy), compiled once per key.</summary>
+    public string RenderText(string key, string body, IReadOnlyDictionary<string, object?> model) =>
+        _configured.GetOrAdd(key, _ => _handlebars.Compile(body))(model);
 
     public string Render(Guid definitionVersionId, DocumentTemplate template, IReadOnlyDictionary<string, object?> model)
     {

@@ -1,14 +1,16 @@
 using System.Collections.Frozen;
 using Bpm.Definitions.Model;
 using Bpm.Engine.Behaviors;
+using Bpm.Engine.Time;
 
 namespace Bpm.Engine.Runtime;
 
 /// <summary>The stateless parts every case run shares.</summary>
 public sealed class EngineServices
 {
-    public EngineServices(ConditionLimits limits, IEnumerable<INodeBehavior>? behaviors = null)
+    public EngineServices(ConditionLimits limits, LegalTime? time = null, IEnumerable<INodeBehavior>? behaviors = null)
     {
+        Time = time;
         Router = new FlowRouter(new ConditionEvaluator(limits));
         Behaviors = (behaviors ?? DefaultBehaviors()).ToFrozenDictionary(b => b.Kind);
         var missing = Enum.GetValues<NodeKind>().Where(k => !Behaviors.ContainsKey(k)).ToList();
@@ -16,6 +18,8 @@ public sealed class EngineServices
     }
 
     public FlowRouter Router { get; }
+    /// <summary>The working-day calendar and supervision policy; null turns the legal clocks off.</summary>
+    public LegalTime? Time { get; }
     public DocumentRenderer Documents { get; } = new();
     public FrozenDictionary<NodeKind, INodeBehavior> Behaviors { get; }
 

@@ -32,7 +32,11 @@ public sealed class ProcessModel
         Start = definition.Nodes.OfType<StartNode>().Single();
         Templates = definition.Templates.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
         _reachableResults = ReachableResults(definition, _outgoing);
+        AcceptanceNodeId = Outgoing(Start.Id).Select(f => _places[f.To].Node).OfType<TaskNode>().FirstOrDefault()?.Id;
     }
+
+    /// <summary>受理: the first step after the application; approving it starts the decision clock.</summary>
+    public string? AcceptanceNodeId { get; }
 
     public DefinitionVersion Version { get; }
     public ProcessDefinition Definition { get; }

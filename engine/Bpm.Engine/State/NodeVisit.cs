@@ -19,4 +19,10 @@ public sealed class NodeVisit
     public DateTime EnteredAt { get; set; }
     public DateTime? LeftAt { get; set; }
     public string? Outcome { get; set; }
+    /// <summary>The step's own due time from its limit, shifted by suspensions.</summary>
+    public DateTime? DueAt { get; set; }
+    public Light Light { get; set; }
+    public long SuspendedMs { get; set; }
+    /// <summary>Working time spent, net of suspensions, in milliseconds (set when the visit ends).</summary>
+    public long? WorkingMs { get; set; }
 }

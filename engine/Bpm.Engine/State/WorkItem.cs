@@ -26,6 +26,8 @@ public sealed class WorkItem
     public string? CancelReason { get; set; }
     /// <summary>The completed work item whose completion created this one; take-back (取回) follows it.</summary>
     public Guid? CausedBy { get; set; }
+    /// <summary>Completed by the engine on the law's behalf (视为同意 after silence, 视为受理): an audit flag.</summary>
+    public bool Deemed { get; set; }
 
     public bool IsOpen => Status is WorkItemStatus.Open or WorkItemStatus.Claimed;
 }

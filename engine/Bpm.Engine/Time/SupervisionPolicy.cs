@@ -1,0 +1,55 @@
+using Bpm.Definitions.Model;
+using Bpm.Engine.State;
+
+namespace Bpm.Engine.Time;
+
+/// <summary>What a fired timer does (domain.md §3, rules 22–24): each step can be switched off.</summary>
+public sealed record Escalation(bool Warn = true, string? Notify = null, bool Supervise = false, string? PointsFor = null);
+
+/// <summary>
+/// The global defaults of electronic supervision: warning threshold, what each light change triggers, the
+/// supervision order's answer period and the points table with its cap per department and month. [P] items of
+/// domain.md, so everything here is configuration.
+/// </summary>
+public sealed record SupervisionPolicy
+{
+    /// <summary>Yellow when the remaining time is at most max(this, <see cref="WarningFraction"/> of the limit).</summary>
+    public Duration WarningRemaining { get; init; } = new(1, TimeUnit.WorkingDay);
+    public decimal WarningFraction { get; init; } = 1m / 3;
+
+    /// <summary>Who receives supervision orders (监察机构).</summary>
+    public string Supervisor { get; init; } = "政务服务电子监察中心";
+    public Duration SupervisionAnswerPeriod { get; init; } = new(5, TimeUnit.WorkingDay);
+
+    public IReadOnlyDictionary<TimerKind, Escalation> Escalations { get; init; } = new Dictionary<TimerKind, Escalation>
+    {
+        [TimerKind.CaseWarning] = new(Notify: "case-warning"),
+        [TimerKind.CasePromised] = new(Notify: "case-overdue", PointsFor: "case-red"),
+        [TimerKind.CaseLegal] = new(Notify: "case-overdue", Supervise: true, PointsFor: "case-red-card"),
+        [TimerKind.NodeWarning] = new(),
+        [TimerKind.NodeDue] = new(PointsFor: "node-overdue"),
+        [TimerKind.SupervisionResponse] = new(Notify: "supervision-overdue", PointsFor: "supervision-overdue"),
+    };
+
+    /// <summary>扣分 rule table: event kind → points.</summary>
+    public IReadOnlyDictionary<string, decimal> Points { get; init; } = new Dictionary<string, decimal>
+    {
+        ["node-overdue"] = 0.5m,
+        ["case-red"] = 1m,
+        ["case-red-card"] = 2m,
+        ["supervision-overdue"] = 2m,
+        ["late-extension"] = 1m,
+        ["no-supplement-notice"] = 1m,
+    };
+
+    /// <summary>At most this many points per department per calendar month.</summary>
+    public decimal PointsCapPerMonth { get; init; } = 20m;
+
+    /// <summary>Handlebars templates of notices, by name; they read case, power, department, node, due and light.</summary>
+    public IReadOnlyDictionary<string, (string Subject, string Body)> Notices { get; init; } = new Dictionary<string, (string, string)>
+    {
+        ["case-warning"] = ("办件即将到期提示", "{{department}}：办件{{case.no}}（{{power.name}}）将于{{due}}到达承诺时限，请抓紧办理。"),
+        ["case-overdue"] = ("办件超期通知", "{{department}}：办件{{case.no}}（{{power.name}}）已超过{{limit}}（{{due}}），当前为{{light}}，请立即办理并说明原因。"),
+        ["supervision-overdue"] = ("督办逾期未反馈", "{{department}}：督办单{{order}}（办件{{case.no}}）已逾期未反馈，已记录扣分。"),
+    };
+}

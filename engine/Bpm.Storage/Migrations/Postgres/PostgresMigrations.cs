@@ -1,0 +1,14 @@
+// The PostgreSQL side of each migration: attributes and column types only. The bodies are written once, in
+// Migrations/*Schema.cs, for both providers.
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Bpm.Storage.Migrations.Postgres;
+
+[DbContext(typeof(PostgresBpmDbContext))]
+[Migration(InitialSchema.Id)]
+public sealed class Initial() : SchemaMigration(StoreTypes.Postgres, InitialSchema.Up, InitialSchema.Down);
+
+[DbContext(typeof(PostgresBpmDbContext))]
+[Migration(LegalTimeSchema.Id)]
+public sealed class LegalTime() : SchemaMigration(StoreTypes.Postgres, LegalTimeSchema.Up, LegalTimeSchema.Down);

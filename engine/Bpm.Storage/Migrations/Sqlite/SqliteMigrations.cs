@@ -1,0 +1,14 @@
+// The SQLite side of each migration: attributes and column types only. The bodies are written once, in
+// Migrations/*Schema.cs, for both providers.
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Bpm.Storage.Migrations.Sqlite;
+
+[DbContext(typeof(SqliteBpmDbContext))]
+[Migration(InitialSchema.Id)]
+public sealed class Initial() : SchemaMigration(StoreTypes.Sqlite, InitialSchema.Up, InitialSchema.Down);
+
+[DbContext(typeof(SqliteBpmDbContext))]
+[Migration(LegalTimeSchema.Id)]
+public sealed class LegalTime() : SchemaMigration(StoreTypes.Sqlite, LegalTimeSchema.Up, LegalTimeSchema.Down);

@@ -42,6 +42,7 @@ public sealed class SchemaTests
         { "action", Vocabulary.ServiceActions.All.ToArray() },
         { "type", Vocabulary.FieldTypes.All.ToArray() },
         { "unit", Vocabulary.BandUnits.All.ToArray() },
+        { "on", Vocabulary.EscalationEvents.All.ToArray() },
     };
 
     [Theory]

@@ -304,6 +304,106 @@ public sealed partial class WriterTests
         Assert.Equal(ContentHash.Of(modified), ContentHash.Of(BindClean(JsonSourceReader.Read(json), json)));
     }
 
+    /// <summary>
+    /// The canonical JSON of the reference sample, as published before the <c>supervision</c> section existed.
+    /// A definition without the section must keep it byte for byte, or every published hash would change. If the
+    /// sample's content is edited on purpose, take the new value from the failure message.
+    /// </summary>
+    private const string ReferenceHashWithoutSupervision = "34a4f4986f2059ce469bada444a6bef85435e810f738f96d08b4636c558d7d8a";
+
+    [Fact]
+    public void A_definition_without_supervision_keeps_the_canonical_json_and_hash_it_had_before_the_section_existed()
+    {
+        var withoutSection = Load(ReferenceSample) with { Supervision = null };
+
+        Assert.Equal(ReferenceHashWithoutSupervision, ContentHash.Of(withoutSection));
+        Assert.DoesNotContain("supervision", DefinitionWriter.ToJson(withoutSection, indented: false, includeLayout: false));
+        Assert.DoesNotContain("supervision", DefinitionWriter.ToYaml(withoutSection));
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void The_supervision_section_is_written_only_when_present_and_changes_the_hash(string file)
+    {
+        var original = Load(file);
+        var without = original with { Supervision = null };
+        var with = original with { Supervision = new SupervisionRules(null, ValueList.Of(new EscalationRule(EscalationEvent.NodeOverdue, true, false, false, null, 1))) };
+
+        Assert.DoesNotContain("\"supervision\"", DefinitionWriter.ToJson(without, indented: false, includeLayout: false));
+        Assert.NotEqual(ContentHash.Of(without), ContentHash.Of(with));
+        Assert.Contains("\"supervision\":{\"escalations\":[{\"on\":\"node-overdue\",\"points\":1}]}", DefinitionWriter.ToJson(with, indented: false, includeLayout: false));
+    }
+
+    [Fact]
+    public void Every_supervision_shape_round_trips()
+    {
+        var reference = Load(ReferenceSample);
+        var escalations = ValueList.Of(
+            new EscalationRule(EscalationEvent.CaseWarning, true, true, false, null, 0),
+            new EscalationRule(EscalationEvent.CaseOverdue, false, true, false, null, 1.50m),
+            new EscalationRule(EscalationEvent.CaseRedCard, true, true, true, new Duration(5, TimeUnit.WorkingDay), 2),
+            new EscalationRule(EscalationEvent.NodeWarning, false, false, false, null, 0),
+            new EscalationRule(EscalationEvent.NodeOverdue, true, false, true, null, 0.5m),
+            new EscalationRule(EscalationEvent.SupervisionOverdue, true, true, true, new Duration(48, TimeUnit.Hour, "督办办法第九条"), 2));
+        foreach (var supervision in new[]
+                 {
+                     new SupervisionRules(new WarningThreshold(new Duration(2, TimeUnit.WorkingDay), null), escalations),
+                     new SupervisionRules(new WarningThreshold(null, 30m), ValueList<EscalationRule>.Empty),
+                     new SupervisionRules(new WarningThreshold(new Duration(1, TimeUnit.NaturalDay, "ref"), null), ValueList<EscalationRule>.Empty),
+                     new SupervisionRules(null, escalations),
+                     new SupervisionRules(null, ValueList<EscalationRule>.Empty),
+                 })
+        {
+            var modified = reference with { Supervision = supervision };
+            var yaml = DefinitionWriter.ToYaml(modified);
+            Assert.Equal(modified, BindClean(YamlSourceReader.Read(yaml), yaml));
+            Assert.Equal(yaml, DefinitionWriter.ToYaml(BindClean(YamlSourceReader.Read(yaml), yaml)));
+            var json = DefinitionWriter.ToJson(modified);
+            Assert.Equal(modified, BindClean(JsonSourceReader.Read(json), json));
+            Assert.Equal(ContentHash.Of(modified), ContentHash.Of(BindClean(JsonSourceReader.Read(json), json)));
+            Assert.NotEqual(ContentHash.Of(reference with { Supervision = null }), ContentHash.Of(modified));
+        }
+    }
+
+    [Fact]
+    public void Escalations_are_written_in_one_line_without_their_default_values()
+    {
+        var yaml = DefinitionWriter.ToYaml(Load(ReferenceSample) with
+        {
+            Supervision = new SupervisionRules(new WarningThreshold(null, 30m), ValueList.Of(
+                new EscalationRule(EscalationEvent.NodeWarning, true, false, false, null, 0),
+                new EscalationRule(EscalationEvent.CaseRedCard, true, true, true, new Duration(5, TimeUnit.WorkingDay), 2.0m),
+                new EscalationRule(EscalationEvent.NodeOverdue, false, false, false, null, 0.50m))),
+        });
+
+        Assert.Contains("supervision:\n  warning: 30%\n  escalations:\n" +
+                        "    - {on: node-warning}\n" +
+                        "    - {on: case-red-card, notify: true, supervise: true, answerWithin: 5 工作日, points: 2}\n" +
+                        "    - {on: node-overdue, warn: false, points: 0.5}\n", yaml);
+    }
+
+    [Fact]
+    public void Unwritten_escalation_keys_take_the_dsl_defaults()
+    {
+        const string yaml = """
+            supervision:
+              warning: 2 工作日
+              escalations:
+                - {on: case-warning}
+                - {on: case-red-card, warn: false, notify: true, supervise: true, answerWithin: 3 工作日, points: 2.5}
+            """;
+        var bound = DefinitionBinder.Bind(YamlSourceReader.Read(yaml));
+        var supervision = bound.Definition.Supervision;
+
+        Assert.NotNull(supervision);
+        Assert.Equal(new WarningThreshold(new Duration(2, TimeUnit.WorkingDay), null), supervision.Warning);
+        Assert.Equal(new EscalationRule(EscalationEvent.CaseWarning, Warn: true, Notify: false, Supervise: false, AnswerWithin: null, Points: 0), supervision.Escalations[0]);
+        Assert.Equal(new EscalationRule(EscalationEvent.CaseRedCard, false, true, true, new Duration(3, TimeUnit.WorkingDay), 2.5m), supervision.Escalations[1]);
+        Assert.DoesNotContain(bound.Diagnostics, d => d.Path.StartsWith("/supervision", StringComparison.Ordinal));
+        Assert.Null(DefinitionBinder.Bind(YamlSourceReader.Read("supervision: null")).Definition.Supervision);
+        Assert.Null(DefinitionBinder.Bind(YamlSourceReader.Read("power: {}")).Definition.Supervision);
+    }
+
     // ---- helpers ----
 
     private static ProcessDefinition Load(string file) =>

@@ -203,6 +203,34 @@ public abstract class LegalTimeScenarios(TestDatabase database) : EngineTestBase
     }
 
     [Fact]
+    public async Task A_definition_declares_its_own_threshold_and_escalations_over_the_defaults()
+    {
+        await StartAsync("2025-11-03 09:00");
+        var code = await PublishAsync(c => TestDefinitions.Timed(c) + """
+            supervision:
+              warning: 2 工作日
+              escalations:
+                - {on: case-overdue, warn: false}
+                - {on: case-red-card, supervise: true, answerWithin: 3 工作日, points: 4}
+
+            """);
+        var state = await AcceptedCaseAsync(code);
+        _clock.SetBeijing("2025-11-06 17:31"); // 2 working days (11/7, 11/10) before the promised 11/10 17:30
+        await PumpAsync();
+        Assert.Equal(Light.Yellow, (await CaseAsync(state.CaseId)).Light);
+        _clock.SetBeijing("2025-11-17 17:31");
+        await PumpAsync();
+
+        var warnings = await RowsAsync(state.CaseId, c => c.Warnings.Where(w => w.CaseId == state.CaseId && w.NodeId == null));
+        Assert.Equal(["case-red-card", "case-yellow"], warnings.Select(w => w.Kind).Order()); // no 预警 for red: switched off
+        var order = Assert.Single(await RowsAsync(state.CaseId, c => c.SupervisionOrders.Where(o => o.CaseId == state.CaseId)));
+        Assert.Equal(Beijing("2025-11-20 17:30"), order.ResponseDue); // 3 working days, not the default 5
+        var points = await RowsAsync(state.CaseId, c => c.PenaltyPoints.Where(p => p.CaseId == state.CaseId && p.EventKind == "case-red-card"));
+        Assert.Equal(4m, Assert.Single(points).Points);
+        Assert.Empty(await RowsAsync(state.CaseId, c => c.PenaltyPoints.Where(p => p.CaseId == state.CaseId && p.EventKind == "case-red")));
+    }
+
+    [Fact]
     public async Task A_timer_due_while_the_server_was_stopped_fires_once_at_start_up()
     {
         await StartAsync("2025-11-03 09:00");

@@ -99,7 +99,7 @@ test('schema has the expected $defs', () => {
     'definition', 'power', 'legalBasis', 'fee', 'guide', 'material', 'limits', 'extension', 'durationObject',
     'startNode', 'taskNode', 'outcomeObject', 'formField', 'decisionNode', 'parallelNode', 'branch', 'waitNode',
     'serviceNode', 'endNode', 'flow', 'specialProcedure', 'discretionEntry', 'discretionColumn', 'discretionTier',
-    'band', 'template', 'position',
+    'band', 'template', 'supervision', 'escalation', 'position',
   ];
   for (const name of objectDefs) {
     const def = schema.$defs[name];
@@ -196,6 +196,15 @@ const negatives = [
   ['延长审批 as a special procedure', (d) => {
     d.specialProcedures.push({ kind: '延长审批', effect: 'extend-deadline', budget: '10 工作日' });
   }, '/specialProcedures/2/kind'],
+  ['an unknown key in the supervision section', (d) => { d.supervision = { warnig: '2 工作日' }; }, '/supervision'],
+  ['a supervision warning that is neither a duration nor a percentage', (d) => { d.supervision = { warning: '2 days' }; }, '/supervision/warning'],
+  ['an unknown escalation event', (d) => { d.supervision = { escalations: [{ on: 'case-late', notify: true }] }; }, '/supervision/escalations/0/on'],
+  ['an escalation without its event', (d) => { d.supervision = { escalations: [{ notify: true }] }; }, '/supervision/escalations/0'],
+  ['an escalation flag that is not a boolean', (d) => { d.supervision = { escalations: [{ on: 'case-warning', notify: 'yes' }] }; }, '/supervision/escalations/0/notify'],
+  ['negative penalty points', (d) => { d.supervision = { escalations: [{ on: 'node-overdue', points: -0.5 }] }; }, '/supervision/escalations/0/points'],
+  ['answerWithin without supervise: true', (d) => {
+    d.supervision = { escalations: [{ on: 'case-red-card', supervise: false, answerWithin: '5 工作日' }] };
+  }, '/supervision/escalations/0'],
 ];
 
 for (const [label, mutate, expectedPath] of negatives) {
@@ -214,6 +223,26 @@ test('a code prefix that does not match the category is accepted (the compiler w
 
 test('the reference sample itself is valid (the negatives start from a valid document)', () => {
   assert.ok(validate(copy()), formatErrors(validate.errors));
+});
+
+test('the supervision section from the README is accepted, and so is an empty one', () => {
+  const d = copy();
+  d.supervision = {
+    warning: '2 工作日',
+    escalations: [
+      { on: 'case-warning', notify: true },
+      { on: 'case-overdue', notify: true, points: 1 },
+      { on: 'case-red-card', notify: true, supervise: true, answerWithin: '5 工作日', points: 2 },
+      { on: 'node-warning', warn: true },
+      { on: 'node-overdue', points: 0.5 },
+      { on: 'supervision-overdue', notify: true, points: 2 },
+    ],
+  };
+  assert.ok(validate(d), formatErrors(validate.errors));
+  d.supervision = { warning: '30%', escalations: [{ on: 'case-red-card', supervise: true, answerWithin: { value: 3, unit: '工作日', ref: '督办办法' } }] };
+  assert.ok(validate(d), formatErrors(validate.errors));
+  d.supervision = {};
+  assert.ok(validate(d), formatErrors(validate.errors));
 });
 
 test('long-form outcomes, choice fields and discretion from the README are accepted', () => {

@@ -41,6 +41,10 @@ public static class Codes
     public static readonly DiagnosticCode JointCapExceeded = new("BPM0209", W, "A joint 许可 whose legal limit exceeds the 45-working-day cap.");
     public static readonly DiagnosticCode WarningNotBelowLimit = new("BPM0210", E, "A warning threshold that is not shorter than the node's limit.");
     public static readonly DiagnosticCode SilenceNotBelowBlock = new("BPM0211", W, "A silence-means-consent timeout longer than its block's limit.");
+    public static readonly DiagnosticCode DuplicateEscalation = new("BPM0212", E, "The same event listed twice in supervision.escalations.");
+    public static readonly DiagnosticCode AnswerWithoutSupervise = new("BPM0213", E, "An escalation with 'answerWithin' that does not open a 督办 (supervise: true).");
+    public static readonly DiagnosticCode NegativePoints = new("BPM0214", E, "An escalation with negative penalty points.");
+    public static readonly DiagnosticCode CaseWarningNotBelowPromised = new("BPM0215", W, "A case warning threshold that is not shorter than the promised limit.");
 
     public static readonly DiagnosticCode DuplicateNodeId = new("BPM0301", E, "Two nodes with the same id.");
     public static readonly DiagnosticCode MissingNode = new("BPM0302", E, "A flow or reference to a node that does not exist.");

@@ -17,6 +17,23 @@ public enum TierLevel { Minor, General, Serious, Severe }
 public enum BandUnit { Yuan, Times, Percent }
 public enum NodeKind { Start, Task, Decision, Parallel, Wait, Service, End }
 
+/// <summary>The timer events a definition's <c>supervision.escalations</c> can configure.</summary>
+public enum EscalationEvent
+{
+    /// <summary>The case's light turns yellow (its warning threshold before the promised due).</summary>
+    CaseWarning,
+    /// <summary>The case passes its promised due: red.</summary>
+    CaseOverdue,
+    /// <summary>The case passes its legal due: red card.</summary>
+    CaseRedCard,
+    /// <summary>A step's light turns yellow.</summary>
+    NodeWarning,
+    /// <summary>A step passes its own limit.</summary>
+    NodeOverdue,
+    /// <summary>A supervision order (督办) is not answered in time.</summary>
+    SupervisionOverdue,
+}
+
 /// <summary>A closed set of words as they are written in the DSL, both ways.</summary>
 public sealed class Words<T> where T : struct, Enum
 {
@@ -65,6 +82,10 @@ public static class Vocabulary
     public static readonly Words<NodeKind> NodeKinds = new(
         ("start", NodeKind.Start), ("task", NodeKind.Task), ("decision", NodeKind.Decision), ("parallel", NodeKind.Parallel),
         ("wait", NodeKind.Wait), ("service", NodeKind.Service), ("end", NodeKind.End));
+
+    public static readonly Words<EscalationEvent> EscalationEvents = new(
+        ("case-warning", EscalationEvent.CaseWarning), ("case-overdue", EscalationEvent.CaseOverdue), ("case-red-card", EscalationEvent.CaseRedCard),
+        ("node-warning", EscalationEvent.NodeWarning), ("node-overdue", EscalationEvent.NodeOverdue), ("supervision-overdue", EscalationEvent.SupervisionOverdue));
 
     /// <summary>Outcome words whose verdict is known without saying it.</summary>
     public static readonly FrozenDictionary<string, Verdict> OutcomeVerdicts = new Dictionary<string, Verdict>

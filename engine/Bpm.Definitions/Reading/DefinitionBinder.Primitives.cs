@@ -182,12 +182,13 @@ public sealed partial class DefinitionBinder
         return null;
     }
 
-    private bool Bool(Obj o, string key)
+    /// <summary>A flag; <paramref name="absent"/> is its value when it is not written (or unreadable).</summary>
+    private bool Bool(Obj o, string key, bool absent = false)
     {
-        if (Present(o, key, required: false) is not { } source) return false;
+        if (Present(o, key, required: false) is not { } source) return absent;
         if (source is SourceScalar { Kind: ScalarKind.Bool } s) return s.Text == "true";
         WrongType(source, o.PathOf(key), "true or false");
-        return false;
+        return absent;
     }
 
     private DateOnly? Date(Obj o, string key)
@@ -301,6 +302,8 @@ public sealed partial class DefinitionBinder
         "discretionTier" => "a discretion tier",
         "specialProcedure" => "a special procedure",
         "durationObject" => "a duration",
+        "supervision" => "the supervision section",
+        "escalation" => "an escalation",
         _ => $"'{definition}'",
     };
 

@@ -43,8 +43,9 @@ public sealed partial class DefinitionBinder
         var procedures = List(o, "specialProcedures", required: false, BindProcedure, "specialProcedure");
         var discretion = List(o, "discretion", required: false, BindDiscretion, "discretionEntry");
         var templates = List(o, "templates", required: false, BindTemplate, "template");
+        var supervision = Object(o, "supervision", required: false, BindSupervision);
         var layout = BindLayout(o);
-        return new ProcessDefinition(power ?? Placeholder.Power, limits ?? Placeholder.Limits, nodes, flows, procedures, discretion, templates, layout);
+        return new ProcessDefinition(power ?? Placeholder.Power, limits ?? Placeholder.Limits, nodes, flows, procedures, discretion, templates, layout, supervision);
     }
 
     private static readonly ProcessDefinition Placeholder = new(
@@ -196,6 +197,21 @@ public sealed partial class DefinitionBinder
             Text(b, "name", required: true) ?? "",
             Duration(b, "silence"),
             List(b, "nodes", required: true, BindNode)), "branch"));
+
+    // ---- supervision ----
+
+    private SupervisionRules BindSupervision(Obj o) => new(
+        BindWarning(o),
+        List(o, "escalations", required: false, BindEscalation, "escalation"));
+
+    // Each default here is what an unwritten key means; the writer leaves out exactly these values.
+    private EscalationRule BindEscalation(Obj o) => new(
+        Word(o, "on", Vocabulary.EscalationEvents, Codes.NotAllowedValue, required: true, "escalation event") ?? EscalationEvent.CaseWarning,
+        Bool(o, "warn", absent: true),
+        Bool(o, "notify"),
+        Bool(o, "supervise"),
+        Duration(o, "answerWithin"),
+        Number(o, "points") ?? 0);
 
     // ---- flows, procedures, templates, layout ----
 

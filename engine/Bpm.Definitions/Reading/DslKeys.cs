@@ -8,7 +8,7 @@ public static class DslKeys
 {
     public static readonly IReadOnlyDictionary<string, string[]> ByDefinition = new Dictionary<string, string[]>
     {
-        ["definition"] = ["power", "limits", "nodes", "flows", "specialProcedures", "discretion", "templates", "layout"],
+        ["definition"] = ["power", "limits", "nodes", "flows", "specialProcedures", "discretion", "templates", "supervision", "layout"],
         ["power"] = ["code", "name", "category", "subject", "undertaker", "jointDepartments", "handling", "basis", "fees", "guide"],
         ["legalBasis"] = ["law", "articles"],
         ["fee"] = ["name", "basis", "standard", "amount"],
@@ -34,6 +34,8 @@ public static class DslKeys
         ["discretionTier"] = ["level", "circumstances", "when", "bands"],
         ["band"] = ["min", "max", "unit", "of"],
         ["template"] = ["id", "name", "body"],
+        ["supervision"] = ["warning", "escalations"],
+        ["escalation"] = ["on", "warn", "notify", "supervise", "answerWithin", "points"],
         ["position"] = ["x", "y"],
     };
 

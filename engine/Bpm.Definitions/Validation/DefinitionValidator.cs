@@ -9,7 +9,7 @@ public static class DefinitionValidator
 {
     private static readonly IDefinitionRule[] Rules =
     [
-        new PowerRules(), new TimeLimitRules(), new GraphRules(), new JointReviewRules(),
+        new PowerRules(), new TimeLimitRules(), new EscalationRules(), new GraphRules(), new JointReviewRules(),
         new SpecialProcedureRules(), new DiscretionRules(), new TemplateRules(), new LayoutRules(),
     ];
 

@@ -3,7 +3,7 @@ using Bpm.Definitions.Model;
 
 namespace Bpm.Definitions.Validation;
 
-/// <summary>法定/承诺 limits, node limits and warning thresholds (domain.md §1, §8 rules 1, 10, 12).</summary>
+/// <summary>法定/承诺 limits, node limits and warning thresholds, the node's and the case's (domain.md §1, §8 rules 1, 10, 12).</summary>
 public sealed class TimeLimitRules : IDefinitionRule
 {
     private const decimal ExtensionSingle = 10, ExtensionJoint = 15, JointCap = 45;
@@ -63,14 +63,29 @@ public sealed class TimeLimitRules : IDefinitionRule
             var path = node.Path + "/warning";
             if (task.Limit is null)
                 context.Report(Codes.WarningNotBelowLimit, $"task '{task.Id}' has a warning threshold but no limit; add 'limit' or remove 'warning'", path, task.Id);
-            else if (warning.Remaining is { } remaining && remaining.Unit == task.Limit.Unit && remaining.Value >= task.Limit.Value)
+            else if (NotBelow(warning, task.Limit) is { } remaining)
                 context.Report(Codes.WarningNotBelowLimit,
                     $"the warning threshold '{remaining}' of task '{task.Id}' must be shorter than its limit '{task.Limit}', or the light is yellow from the start",
                     path, task.Id);
         }
 
+        // The case's own yellow counts down to the promised due. Only a warning: an extension (延长审批) lengthens
+        // the time left, so the threshold can still come to mean something, but as written the case starts yellow.
+        if (definition.Supervision?.Warning is { } caseWarning && NotBelow(caseWarning, limits.Promised) is { } caseRemaining)
+            context.Report(Codes.CaseWarningNotBelowPromised,
+                $"the case warning threshold '{caseRemaining}' is not shorter than the promised limit '{limits.Promised}', so every case is yellow from acceptance; shorten it or write a percentage such as '30%'",
+                "/supervision/warning");
+
         CheckLongestPath(context);
     }
+
+    /// <summary>
+    /// The remaining-time part of a warning threshold when it is not shorter than the limit it counts down, so the
+    /// light would be yellow from the start. Only durations in the limit's unit are compared; a percentage is
+    /// always shorter (the reader accepts 0% &lt; p &lt; 100% only).
+    /// </summary>
+    private static Duration? NotBelow(WarningThreshold warning, Duration limit) =>
+        warning.Remaining is { } remaining && remaining.Unit == limit.Unit && remaining.Value >= limit.Value ? remaining : null;
 
     private static string? NodeAt(ValidationContext context, string path) =>
         context.AllNodes.Where(n => path.StartsWith(n.Path + "/", StringComparison.Ordinal)).MaxBy(n => n.Path.Length)?.Node.Id;
@@ -105,6 +120,12 @@ public sealed class TimeLimitRules : IDefinitionRule
         var procedures = context.Definition.SpecialProcedures;
         for (var i = 0; i < procedures.Count; i++)
             if (procedures[i].Budget is { } budget) yield return (budget, $"/specialProcedures/{i}/budget", false);
+        if (context.Definition.Supervision is { } supervision)
+        {
+            if (supervision.Warning?.Remaining is { } caseWarning) yield return (caseWarning, "/supervision/warning", false);
+            for (var i = 0; i < supervision.Escalations.Count; i++)
+                if (supervision.Escalations[i].AnswerWithin is { } answer) yield return (answer, $"/supervision/escalations/{i}/answerWithin", false);
+        }
     }
 
     /// <summary>

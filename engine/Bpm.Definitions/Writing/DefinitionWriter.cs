@@ -77,6 +77,8 @@ internal sealed class DslTreeBuilder(bool shortDurations)
         .Add("specialProcedures", Optional(d.SpecialProcedures, Procedure))
         .Add("discretion", Optional(d.Discretion, Discretion))
         .Add("templates", Optional(d.Templates, Template))
+        // Absent (null) writes nothing, so definitions without the section keep their canonical JSON and hash.
+        .Add("supervision", d.Supervision is { } s ? Supervision(s) : null)
         .Add("layout", includeLayout ? Layout(d.Layout) : null)
         .Build();
 
@@ -207,6 +209,24 @@ internal sealed class DslTreeBuilder(bool shortDurations)
         .Add("type", Text(Vocabulary.FieldTypes[f.Type]))
         .Add("required", f.Required ? new DslBool(true) : null)
         .Add("options", Optional(f.Options, Text, flow: true))
+        .Build();
+
+    // ---- supervision ----
+
+    // Always written when present, even empty ({}): the reader keeps an empty section, so it must read back equal.
+    private DslMap Supervision(SupervisionRules s) => new DslObject("supervision")
+        .Add("warning", Warning(s.Warning))
+        .Add("escalations", Optional(s.Escalations, Escalation))
+        .Build();
+
+    // Values equal to what an unwritten key means (warn: true, notify/supervise: false, points: 0) are left out.
+    private DslMap Escalation(EscalationRule e) => new DslObject("escalation", flow: true)
+        .Add("on", Text(Vocabulary.EscalationEvents[e.On]))
+        .Add("warn", e.Warn ? null : new DslBool(false))
+        .Add("notify", e.Notify ? new DslBool(true) : null)
+        .Add("supervise", e.Supervise ? new DslBool(true) : null)
+        .Add("answerWithin", Duration(e.AnswerWithin))
+        .Add("points", e.Points == 0 ? null : Number(e.Points))
         .Build();
 
     // ---- flows, procedures, templates, layout ----

@@ -52,7 +52,7 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         if (time is null || run.Case.AcceptedAt is not { } start || run.Case.PromisedDue is not { } promised || run.Case.LegalDue is not { } legal) return;
         Cancel(t => t.Kind is TimerKind.CaseWarning or TimerKind.CasePromised or TimerKind.CaseLegal);
         if (run.Case.SuspendedSince is not null || run.Case.IsOver) return;
-        var warnAt = time.WarnAt(start, promised, Limits.Promised, null);
+        var warnAt = time.WarnAt(start, promised, Limits.Promised, run.Model.Definition.Supervision?.Warning);
         var now = run.Now;
         var light = now > legal ? Light.RedCard : now > promised ? Light.Red : now >= warnAt ? Light.Yellow : Light.Green;
         // A light only goes back when an extension moved the due times; violations (red card by 督办) stay.
@@ -131,13 +131,15 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
     /// <summary>Records a warning and does what the policy says for this kind: notify, open a 督办, charge points.</summary>
     public void Escalate(TimerKind kind, string warningKind, Light light, string message, string? nodeId, IReadOnlyList<string> departments, DateTime? due, string? limitName = null)
     {
-        var escalation = time?.Policy.Escalations.GetValueOrDefault(kind) ?? new Escalation();
+        var fallback = time?.Policy.Escalations.GetValueOrDefault(kind) ?? new Escalation();
+        var declared = run.Model.Definition.Supervision?.Escalations.FirstOrDefault(r => Escalation.TimerOf(r.On) == kind);
+        var escalation = declared is null ? fallback : Escalation.From(declared, fallback);
         foreach (var department in departments.DefaultIfEmpty(run.Model.Definition.Power.Subject).Distinct())
         {
             if (escalation.Warn) Warn(warningKind, light, message, nodeId, department);
             if (escalation.Notify is { } notice) Notify(notice, department, due, light, limitName, null);
-            if (escalation.Supervise) Supervise(warningKind, light, message, nodeId, department);
-            if (escalation.PointsFor is { } points) Charge(points, department);
+            if (escalation.Supervise) Supervise(warningKind, light, message, nodeId, department, escalation.AnswerWithin);
+            if (escalation.PointsFor is { } points) Charge(points, department, escalation.Points);
         }
     }
 
@@ -173,13 +175,13 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         });
     }
 
-    public SupervisionOrder Supervise(string rule, Light level, string content, string? nodeId, string department)
+    public SupervisionOrder Supervise(string rule, Light level, string content, string? nodeId, string department, Duration? answerWithin = null)
     {
         var order = new SupervisionOrder
         {
             Id = Guid.CreateVersion7(), CaseId = run.Case.Id, No = $"DB{run.Now:yyyyMMdd}-{Guid.CreateVersion7().ToString("N")[^6..].ToUpperInvariant()}",
             Rule = rule, Level = level, Department = department, Supervisor = Time.Policy.Supervisor, NodeId = nodeId, Content = content,
-            IssuedAt = run.Now, ResponseDue = Time.DueAt(run.Now, Time.Policy.SupervisionAnswerPeriod), Status = SupervisionStatus.Issued,
+            IssuedAt = run.Now, ResponseDue = Time.DueAt(run.Now, answerWithin ?? Time.Policy.SupervisionAnswerPeriod), Status = SupervisionStatus.Issued,
         };
         run.OpenOrders.Add(order);
         run.Session.Add(order);
@@ -188,10 +190,13 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         return order;
     }
 
-    private readonly List<(string EventKind, string Department)> _charges = [];
+    private readonly List<(string EventKind, string Department, decimal? Points)> _charges = [];
 
-    /// <summary>Notes points to charge from the rule table; <see cref="SettleAsync"/> applies the monthly cap before saving.</summary>
-    public void Charge(string eventKind, string department) => _charges.Add((eventKind, department));
+    /// <summary>
+    /// Notes points to charge: the amount given (a definition's own), else the rule table's for the event kind;
+    /// <see cref="SettleAsync"/> applies the monthly cap before saving.
+    /// </summary>
+    public void Charge(string eventKind, string department, decimal? points = null) => _charges.Add((eventKind, department, points));
 
     /// <summary>Writes the noted points, each department within its monthly cap (counting what was charged before).</summary>
     public async Task SettleAsync(CancellationToken cancellationToken)
@@ -199,9 +204,10 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         if (time is null || _charges.Count == 0) return;
         var period = time.Calendar.ToLocal(run.Now).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var charged = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var (eventKind, department) in _charges)
+        foreach (var (eventKind, department, given) in _charges)
         {
-            if (!time.Policy.Points.TryGetValue(eventKind, out var points) || points <= 0) continue;
+            var points = given ?? time.Policy.Points.GetValueOrDefault(eventKind);
+            if (points <= 0) continue;
             if (!charged.TryGetValue(department, out var before))
                 before = await run.Session.PenaltyPointsAsync(department, period, cancellationToken);
             var allowed = Math.Min(points, time.Policy.PointsCapPerMonth - before);

@@ -3,8 +3,42 @@ using Bpm.Engine.State;
 
 namespace Bpm.Engine.Time;
 
-/// <summary>What a fired timer does (domain.md §3, rules 22–24): each step can be switched off.</summary>
-public sealed record Escalation(bool Warn = true, string? Notify = null, bool Supervise = false, string? PointsFor = null);
+/// <summary>
+/// What a fired timer does (domain.md §3, rules 22–24): record a 预警, send a notice (a template of the policy),
+/// open a 督办, charge points — the amount of the points table under <see cref="PointsFor"/>, or <see cref="Points"/>
+/// when a definition names it.
+/// </summary>
+public sealed record Escalation(bool Warn = true, string? Notify = null, bool Supervise = false, string? PointsFor = null, decimal? Points = null, Duration? AnswerWithin = null)
+{
+    /// <summary>The escalation a definition's <c>supervision</c> section declares for one event, in place of the default.</summary>
+    public static Escalation From(EscalationRule rule, Escalation fallback) => new(
+        rule.Warn,
+        rule.Notify ? fallback.Notify ?? DefaultNotice(rule.On) : null,
+        rule.Supervise,
+        rule.Points > 0 ? fallback.PointsFor ?? PointsKind(rule.On) : null,
+        rule.Points,
+        rule.AnswerWithin);
+
+    public static TimerKind TimerOf(EscalationEvent e) => e switch
+    {
+        EscalationEvent.CaseWarning => TimerKind.CaseWarning,
+        EscalationEvent.CaseOverdue => TimerKind.CasePromised,
+        EscalationEvent.CaseRedCard => TimerKind.CaseLegal,
+        EscalationEvent.NodeWarning => TimerKind.NodeWarning,
+        EscalationEvent.NodeOverdue => TimerKind.NodeDue,
+        _ => TimerKind.SupervisionResponse,
+    };
+
+    private static string DefaultNotice(EscalationEvent e) => e switch
+    {
+        EscalationEvent.CaseWarning => "case-warning",
+        EscalationEvent.NodeWarning or EscalationEvent.NodeOverdue => "node-overdue",
+        EscalationEvent.SupervisionOverdue => "supervision-overdue",
+        _ => "case-overdue",
+    };
+
+    private static string PointsKind(EscalationEvent e) => Vocabulary.EscalationEvents[e];
+}
 
 /// <summary>
 /// The global defaults of electronic supervision: warning threshold, what each light change triggers, the
@@ -51,5 +85,6 @@ public sealed record SupervisionPolicy
         ["case-warning"] = ("办件即将到期提示", "{{department}}：办件{{case.no}}（{{power.name}}）将于{{due}}到达承诺时限，请抓紧办理。"),
         ["case-overdue"] = ("办件超期通知", "{{department}}：办件{{case.no}}（{{power.name}}）已超过{{limit}}（{{due}}），当前为{{light}}，请立即办理并说明原因。"),
         ["supervision-overdue"] = ("督办逾期未反馈", "{{department}}：督办单{{order}}（办件{{case.no}}）已逾期未反馈，已记录扣分。"),
+        ["node-overdue"] = ("环节时限提示", "{{department}}：办件{{case.no}}（{{power.name}}）的办理环节{{limit}}为{{due}}，当前为{{light}}，请及时办理。"),
     };
 }

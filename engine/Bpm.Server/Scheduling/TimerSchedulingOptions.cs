@@ -1,0 +1,52 @@
+using Bpm.Storage;
+
+namespace Bpm.Server.Scheduling;
+
+/// <summary>
+/// How the timer pump is scheduled: on which database Quartz keeps its own tables (the engine's, so one backup holds
+/// both), as which node, and how often the pump runs.
+/// </summary>
+public sealed record TimerSchedulingOptions
+{
+    /// <summary>The engine's database. PostgreSQL runs clustered; SQLite (the embedded default) runs one node.</summary>
+    public required StorageProvider Provider { get; init; }
+
+    /// <summary>The engine's connection string: Quartz's <c>qrtz_*</c> tables live beside the engine's.</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>The scheduler's name; every node of one cluster uses the same (it is the <c>sched_name</c> of Quartz's rows).</summary>
+    public string InstanceName { get; init; } = "bpm";
+
+    /// <summary>
+    /// This node's id within the cluster, unique per process (e.g. host name + process id). Left out, Quartz makes one
+    /// at start-up. Ignored on SQLite, which is never clustered.
+    /// </summary>
+    public string? InstanceId { get; init; }
+
+    /// <summary>How often the pump runs. A timer fires at most this much after it is due (plus the pump's own time).</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(1000);
+
+    /// <summary>
+    /// How long a node's scheduler sleeps when it found nothing to fire (the trigger is due later, or another node has
+    /// it). Short enough that every node of a cluster takes turns at the pump; Quartz's own default is 30 s, and it
+    /// refuses less than 1 s.
+    /// </summary>
+    public TimeSpan IdleWaitTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a clustered node records that it is alive; a node silent for longer is presumed dead.</summary>
+    public TimeSpan ClusterCheckinInterval { get; init; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>Due timers one pump pass reads at a time (see <see cref="Bpm.Engine.Runtime.TimerPump"/>).</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>Cases one pump pass fires timers of at once.</summary>
+    public int Parallelism { get; init; } = 4;
+
+    /// <summary>
+    /// Quartz's table prefix; null keeps Quartz's <c>QRTZ_</c> (lower case on PostgreSQL, which folds unquoted names).
+    /// Set it only to keep two separate schedules apart in one database.
+    /// </summary>
+    public string? TablePrefix { get; init; }
+
+    internal bool Clustered => Provider == StorageProvider.Postgres;
+}

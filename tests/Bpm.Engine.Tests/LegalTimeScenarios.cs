@@ -32,7 +32,8 @@ public abstract class LegalTimeScenarios(TestDatabase database) : EngineTestBase
     private async Task<string> PublishAsync(Func<string, string> definition)
     {
         var code = TestDefinitions.NewCode();
-        await _engine.Definitions.PublishAsync(definition(code), DefinitionFormat.Yaml, "tester");
+        // Departments of their own: points are capped per department and month, and the database is shared by the class.
+        await _engine.Definitions.PublishAsync(definition(code).Replace("许可股", "许可股" + code), DefinitionFormat.Yaml, "tester");
         return code;
     }
 
@@ -185,11 +186,11 @@ public abstract class LegalTimeScenarios(TestDatabase database) : EngineTestBase
         var warnings = await RowsAsync(state.CaseId, c => c.Warnings.Where(w => w.CaseId == state.CaseId && w.NodeId == null));
         Assert.Equal(["case-red", "case-red-card", "case-yellow"], warnings.Select(w => w.Kind).Order());
         var order = Assert.Single(await RowsAsync(state.CaseId, c => c.SupervisionOrders.Where(o => o.CaseId == state.CaseId)));
-        Assert.Equal(("许可股", SupervisionStatus.Issued), (order.Department, order.Status));
+        Assert.Equal(("许可股" + code, SupervisionStatus.Issued), (order.Department, order.Status));
         Assert.Equal(Beijing("2025-11-24 17:30"), order.ResponseDue); // 5 working days to answer
         Assert.NotEmpty(await RowsAsync(state.CaseId, c => c.OutboxMessages.Where(m => m.CaseId == state.CaseId && m.Kind == "case-overdue")));
         var points = await RowsAsync(state.CaseId, c => c.PenaltyPoints.Where(p => p.CaseId == state.CaseId));
-        Assert.Contains(points, p => p.EventKind == "case-red-card" && p.Department == "许可股");
+        Assert.Contains(points, p => p.EventKind == "case-red-card" && p.Department == "许可股" + code);
         var review = (await VisitsAsync(state.CaseId)).Single(v => v.NodeId == "review");
         Assert.Equal(Light.Red, review.Light); // the step's own 3-day limit passed too
         var fired = (await JournalAsync(state.CaseId)).Where(e => e.Kind == "timer-fired").ToList();

@@ -52,9 +52,6 @@ public sealed class EngineSession : IEngineSession
     public Task<DefinitionVersion?> FindLatestDefinitionAsync(string powerCode, CancellationToken cancellationToken) =>
         _store.Queries.LatestDefinition(_context, powerCode, cancellationToken);
 
-    public Task<DefinitionVersion?> FindDefinitionByHashAsync(string powerCode, string contentHash, CancellationToken cancellationToken) =>
-        _store.Queries.DefinitionByHash(_context, powerCode, contentHash, cancellationToken);
-
     public async Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken cancellationToken) =>
         await _context.CommandReceipts.FindAsync([key], cancellationToken);
 

@@ -35,11 +35,6 @@ internal sealed class StoreQueries
         EF.CompileAsyncQuery((BpmDbContext c, string powerCode, CancellationToken ct) =>
             c.DefinitionVersions.Where(d => d.PowerCode == powerCode).OrderByDescending(d => d.Version).FirstOrDefault());
 
-    public readonly Func<BpmDbContext, string, string, CancellationToken, Task<DefinitionVersion?>> DefinitionByHash =
-        EF.CompileAsyncQuery((BpmDbContext c, string powerCode, string contentHash, CancellationToken ct) =>
-            c.DefinitionVersions.Where(d => d.PowerCode == powerCode && d.ContentHash == contentHash)
-                .OrderByDescending(d => d.Version).FirstOrDefault());
-
     /// <summary>
     /// What the timer pump fires next: <c>WHERE status = 'Pending' AND due_at &lt;= @now ORDER BY due_at LIMIT @limit</c>,
     /// one range scan of ix_case_timers_status_due_at that stops after <c>limit</c> rows, however many timers are

@@ -89,7 +89,6 @@ public abstract partial class StorageTests
             AssertSame(definition, await session.FindDefinitionAsync(definition.Id, Ct));
             AssertSame(definition, await session.FindDefinitionAsync(definition.PowerCode, definition.Version, Ct));
             AssertSame(definition, await session.FindLatestDefinitionAsync(definition.PowerCode, Ct));
-            AssertSame(definition, await session.FindDefinitionByHashAsync(definition.PowerCode, definition.ContentHash, Ct));
             AssertSame(receipt, await session.FindReceiptAsync(receipt.Key, Ct));
         }
 
@@ -146,8 +145,6 @@ public abstract partial class StorageTests
         {
             Assert.Equal(v3.Id, (await session.FindLatestDefinitionAsync("CF00100200", Ct))?.Id);
             Assert.Equal(v2.Id, (await session.FindDefinitionAsync("CF00100200", 2, Ct))?.Id);
-            Assert.Equal(v3.Id, (await session.FindDefinitionByHashAsync("CF00100200", v1.ContentHash, Ct))?.Id);
-            Assert.Null(await session.FindDefinitionByHashAsync("QR00000001", v2.ContentHash, Ct));
             Assert.Null(await session.FindLatestDefinitionAsync("XX99999999", Ct));
             Assert.Null(await session.FindDefinitionAsync("CF00100200", 4, Ct));
 

@@ -42,7 +42,7 @@ public sealed record Withdraw(Guid CaseId, Actor Applicant, string Reason) : Cas
             throw new ForbiddenException("not-the-applicant", "only the applicant can withdraw an application");
         // Decided = wherever the case stands, only one result is still possible (e.g. it is at 制证 after 准予).
         var decided = run.Tokens.Where(t => t.IsLive && t.ParentId is null)
-            .Any(t => run.Model.ResultsReachableFrom(t.NodeId).Count <= 1);
+            .Any(t => run.Model.DecidedResult(t.NodeId) is not null);
         if (decided)
             throw new StateConflictException("decided", "the decision has been made (决定已作出); the application can no longer be withdrawn");
         run.Journal("withdrawn", null, new { reason = Reason });

@@ -31,15 +31,7 @@ public sealed record StartSpecialProcedure(Guid WorkItemId, Actor Actor, string 
         };
         run.OpenSuspensions.Add(suspension);
         run.Session.Add(suspension);
-        run.Case.SuspendedSince = run.Now;
-        var visit = run.OpenVisits.Find(v => v.TokenId == item.TokenId);
-        // The clocks stand still: their timers go; ending the procedure sets new ones from the shifted due times.
-        run.Clock.Cancel(t => t.Kind is TimerKind.CaseWarning or TimerKind.CasePromised or TimerKind.CaseLegal || (visit is not null && t.VisitId == visit.Id));
-        if (procedure.Budget is { } budget && run.Clock.Enabled)
-        {
-            suspension.BudgetDue = run.Clock.Time.DueAt(run.Now, budget);
-            run.Clock.Schedule(TimerKind.SuspensionBudget, suspension.BudgetDue.Value, nodeId: item.NodeId, subject: suspension.Id);
-        }
+        run.Clock.Suspended(suspension, run.OpenVisits.Find(v => v.TokenId == item.TokenId), procedure.Budget);
         run.Journal("special-procedure-started", item.NodeId, new { suspension = suspension.Id, kind = Kind, approver = Approver, reason = Reason, budget = suspension.Budget, budgetDue = suspension.BudgetDue });
     }
 }
@@ -83,8 +75,7 @@ public sealed record Extend(Guid CaseId, Actor Actor, string Approver, string Re
             throw new StateConflictException("not-accepted", "the decision clock has not started (the case is not accepted yet)");
         if (run.Now > legal)
         {
-            var departments = run.WorkItems.Where(w => w.IsOpen).Select(w => w.Department).ToList();
-            foreach (var department in departments.DefaultIfEmpty(run.Model.Definition.Power.Subject).Distinct())
+            foreach (var department in run.ResponsibleDepartments())
             {
                 run.Clock.Warn("late-extension", Light.RedCard, $"延期申请晚于法定时限（{legal:yyyy-MM-dd HH:mm} UTC）提出，按超时办结处理", null, department);
                 run.Clock.Charge("late-extension", department);
@@ -160,7 +151,7 @@ internal static class TimerEffects
     public static void Apply(CaseRun run, CaseTimer timer)
     {
         var clock = run.Clock;
-        var holders = run.WorkItems.Where(w => w.IsOpen).Select(w => w.Department).Distinct().ToList();
+        var holders = run.ResponsibleDepartments();
         switch (timer.Kind)
         {
             case TimerKind.CaseWarning:
@@ -182,7 +173,7 @@ internal static class TimerEffects
                 var light = timer.Kind == TimerKind.NodeWarning ? Light.Yellow : Light.Red;
                 if (visit.Light < light) visit.Light = light;
                 clock.Escalate(timer.Kind, timer.Kind == TimerKind.NodeWarning ? "node-yellow" : "node-overdue", light,
-                    timer.Kind == TimerKind.NodeWarning ? "环节即将超时" : "环节超时", visit.NodeId, visit.Department is { } d ? [d] : [], visit.DueAt, "环节时限");
+                    timer.Kind == TimerKind.NodeWarning ? "环节即将超时" : "环节超时", visit.NodeId, visit.Department is { } d ? [d] : run.ResponsibleDepartments(), visit.DueAt, "环节时限");
                 run.Journal("light-changed", visit.NodeId, new { visit = visit.Id, light = light.ToString() });
                 break;
             }
@@ -235,11 +226,7 @@ internal static class TimerEffects
         foreach (var child in run.Children(branch).ToList()) run.CancelTree(child, "视为同意：沉默期届满");
         foreach (var item in run.WorkItems.Where(w => w.TokenId == branch.Id && w.IsOpen))
         {
-            item.Status = WorkItemStatus.Completed;
-            item.CompletedAt = run.Now;
-            item.CompletedBy = Actor.System.Id;
-            item.Outcome = "视为同意";
-            item.Deemed = true;
+            run.CompleteWorkItem(item, "视为同意", "沉默期届满未提出意见，视为同意", deemed: true);
             run.Journal("deemed-consent", item.NodeId, new { workItem = item.Id, department = item.Department, branch = branch.BranchId });
         }
         run.CloseVisit(branch, "视为同意", Actor.System.Id);
@@ -254,12 +241,7 @@ internal static class TimerEffects
         if (item is null) return;
         var task = (TaskNode)run.Model.Place(nodeId).Node;
         var outcome = task.Outcomes.First(o => o.Verdict == Verdict.Approve);
-        item.Status = WorkItemStatus.Completed;
-        item.CompletedAt = run.Now;
-        item.CompletedBy = Actor.System.Id;
-        item.Outcome = outcome.Name;
-        item.Opinion = "逾期未告知补正，自收到申请材料之日起视为受理";
-        item.Deemed = true;
+        run.CompleteWorkItem(item, outcome.Name, "逾期未告知补正，自收到申请材料之日起视为受理", deemed: true);
         run.CausedBy = item.Id;
         run.Clock.Accepted(run.Case.AppliedAt);
         run.Journal("deemed-accepted", nodeId, new { workItem = item.Id, acceptedAt = run.Case.AppliedAt });

@@ -129,7 +129,7 @@ public sealed record SendBack(Guid WorkItemId, Actor Actor, string ToNodeId, str
         }
 
         var outcomeName = (here.Node as TaskNode)?.Outcomes.FirstOrDefault(o => o.Verdict == Verdict.SendBack)?.Name ?? "退回";
-        Close(run, item, outcomeName, Opinion);
+        run.CompleteWorkItem(item, outcomeName, Opinion);
         run.Journal("sent-back", item.NodeId, new { workItem = item.Id, to = ToNodeId, opinion = Opinion });
         run.CausedBy = item.Id;
         if (sameSequence)
@@ -144,16 +144,6 @@ public sealed record SendBack(Guid WorkItemId, Actor Actor, string ToNodeId, str
         foreach (var child in run.Children(root).ToList()) run.CancelTree(child, $"退回至{target.Node.Name}：{Opinion}");
         run.CloseVisit(root, outcomeName, Actor.Id);
         run.Enter(root, target.Node);
-    }
-
-    private void Close(CaseRun run, WorkItem item, string outcome, string opinion)
-    {
-        item.Status = WorkItemStatus.Completed;
-        item.CompletedAt = run.Now;
-        item.CompletedBy = Actor.Id;
-        item.Assignee ??= Actor.Id;
-        item.Outcome = outcome;
-        item.Opinion = opinion;
     }
 }
 
@@ -246,12 +236,7 @@ internal sealed record Step(TaskNode? Task, IReadOnlyList<Outcome> Outcomes, IRe
             throw new StateConflictException("suspended", $"'{item.NodeName}' is suspended for a special procedure (挂起); end it before completing the step");
         FormCheck.Check(step.Form, form, run.Data, outcome.Verdict == Verdict.Approve);
         if (form.Count > 0) run.MergeData(form);
-        item.Status = WorkItemStatus.Completed;
-        item.CompletedAt = run.Now;
-        item.CompletedBy = run.Actor.Id;
-        item.Assignee ??= run.Actor.Id;
-        item.Outcome = outcome.Name;
-        item.Opinion = opinion;
+        run.CompleteWorkItem(item, outcome.Name, opinion);
         item.FormData = form.Count > 0 ? form.ToJsonString() : null;
         run.CausedBy = item.Id;
         run.Journal("work-item-completed", item.NodeId, new { workItem = item.Id, outcome = outcome.Name, opinion, form = form.Count > 0 ? form : null });

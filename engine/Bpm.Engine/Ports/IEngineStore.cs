@@ -40,7 +40,6 @@ public interface IEngineSession : IAsyncDisposable
     Task<DefinitionVersion?> FindDefinitionAsync(string powerCode, int version, CancellationToken cancellationToken);
     /// <summary>The newest version of a power in any state, or null if never published.</summary>
     Task<DefinitionVersion?> FindLatestDefinitionAsync(string powerCode, CancellationToken cancellationToken);
-    Task<DefinitionVersion?> FindDefinitionByHashAsync(string powerCode, string contentHash, CancellationToken cancellationToken);
 
     Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken cancellationToken);
 

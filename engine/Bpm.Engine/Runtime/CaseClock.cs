@@ -71,6 +71,44 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
             run.Case.CertificateDue = time.DueAt(run.Now, certificate);
     }
 
+    /// <summary>
+    /// A stop-the-clock procedure starts (rule 8): the case's clock and the step's stand still, so their timers go;
+    /// the procedure's own budget gets a timer (rule 9).
+    /// </summary>
+    public void Suspended(Suspension suspension, NodeVisit? visit, Duration? budget)
+    {
+        run.Case.SuspendedSince = suspension.StartedAt;
+        Cancel(t => t.Kind is TimerKind.CaseWarning or TimerKind.CasePromised or TimerKind.CaseLegal || (visit is not null && t.VisitId == visit.Id));
+        if (time is null || budget is null) return;
+        suspension.BudgetDue = time.DueAt(suspension.StartedAt, budget);
+        Schedule(TimerKind.SuspensionBudget, suspension.BudgetDue.Value, nodeId: suspension.NodeId, subject: suspension.Id);
+    }
+
+    /// <summary>
+    /// The procedure ended: due times of the case and of the step shift by the working time the clock stood still,
+    /// and the timers for the lights not yet reached are set again.
+    /// </summary>
+    public void Resumed(Suspension suspension, NodeVisit? visit)
+    {
+        var stood = time is null ? TimeSpan.Zero : time.Working(suspension.StartedAt, run.Now);
+        suspension.WorkingMs = (long)stood.TotalMilliseconds;
+        run.Case.SuspendedSince = null;
+        run.Case.SuspendedMs += suspension.WorkingMs.Value;
+        if (visit is not null) visit.SuspendedMs += suspension.WorkingMs.Value;
+        if (time is null) return;
+        if (run.Case.PromisedDue is { } promised) run.Case.PromisedDue = time.AddWorking(promised, stood);
+        if (run.Case.LegalDue is { } legal) run.Case.LegalDue = time.AddWorking(legal, stood);
+        if (visit?.DueAt is { } due && run.Model.Contains(visit.NodeId) && run.Model.Place(visit.NodeId).Node is TaskNode { Limit: { } limit } task)
+        {
+            visit.DueAt = time.AddWorking(due, stood);
+            // Warn against the limit as if the visit had started later by the time it stood still.
+            var start = time.AddWorking(visit.EnteredAt, TimeSpan.FromMilliseconds(visit.SuspendedMs));
+            if (visit.Light < Light.Yellow) Schedule(TimerKind.NodeWarning, time.WarnAt(start, visit.DueAt.Value, limit, task.Warning), visit: visit);
+            if (visit.Light < Light.Red) Schedule(TimerKind.NodeDue, visit.DueAt.Value, visit: visit);
+        }
+        Reschedule();
+    }
+
     public void Ended()
     {
         Cancel(_ => true);
@@ -134,7 +172,7 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         var fallback = time?.Policy.Escalations.GetValueOrDefault(kind) ?? new Escalation();
         var declared = run.Model.Definition.Supervision?.Escalations.FirstOrDefault(r => Escalation.TimerOf(r.On) == kind);
         var escalation = declared is null ? fallback : Escalation.From(declared, fallback);
-        foreach (var department in departments.DefaultIfEmpty(run.Model.Definition.Power.Subject).Distinct())
+        foreach (var department in departments.Distinct())
         {
             if (escalation.Warn) Warn(warningKind, light, message, nodeId, department);
             if (escalation.Notify is { } notice) Notify(notice, department, due, light, limitName, null);

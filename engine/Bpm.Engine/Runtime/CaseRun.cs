@@ -103,7 +103,7 @@ public sealed class CaseRun
     {
         token.NodeId = node.Id;
         token.Status = TokenStatus.Active;
-        if (token.ParentId is null && Model.ResultsReachableFrom(node.Id) is { Count: 1 } results) Clock.Decided(results.Single());
+        if (token.ParentId is null && Model.DecidedResult(node.Id) is { } result) Clock.Decided(result);
         _agenda.Enqueue((token, node));
     }
 
@@ -193,6 +193,25 @@ public sealed class CaseRun
 
     // ---- work items and visits -------------------------------------------------------------------------------
 
+    /// <summary>Closes a work item with an outcome, by this run's actor (the engine itself for 视为同意 / 视为受理).</summary>
+    public void CompleteWorkItem(WorkItem item, string outcome, string? opinion, bool deemed = false)
+    {
+        item.Status = WorkItemStatus.Completed;
+        item.CompletedAt = Now;
+        item.CompletedBy = Actor.Id;
+        item.Assignee ??= Actor.Id;
+        item.Outcome = outcome;
+        item.Opinion = opinion;
+        item.Deemed = deemed;
+    }
+
+    /// <summary>Who answers for the case now: the departments holding its open work items, else the implementing body.</summary>
+    public IReadOnlyList<string> ResponsibleDepartments()
+    {
+        var holders = WorkItems.Where(w => w.IsOpen).Select(w => w.Department).Distinct().ToList();
+        return holders.Count > 0 ? holders : [Model.Definition.Power.Subject];
+    }
+
     public WorkItem OpenWorkItem(Token token, string nodeId, string nodeName, string department, string role)
     {
         var item = new WorkItem
@@ -234,42 +253,15 @@ public sealed class CaseRun
 
     // ---- special procedures ----------------------------------------------------------------------------------
 
-    /// <summary>
-    /// Ends a special procedure. A stop-the-clock one shifts the case's and the node's due times by the working time
-    /// the clock stood still (rule 8) and restarts their timers.
-    /// </summary>
+    /// <summary>Ends a special procedure; a stop-the-clock one lets the clocks run again (<see cref="CaseClock.Resumed"/>).</summary>
     public void EndSuspension(Suspension suspension, string result)
     {
         suspension.EndedAt = Now;
         suspension.Result = result;
         OpenSuspensions.Remove(suspension);
         Clock.Cancel(t => t.SubjectId == suspension.Id);
-        if (suspension.Effect != "stop-clock") return;
-        var stood = Clock.Enabled ? Clock.Time.Working(suspension.StartedAt, Now) : TimeSpan.Zero;
-        suspension.WorkingMs = (long)stood.TotalMilliseconds;
-        Case.SuspendedSince = null;
-        Case.SuspendedMs += suspension.WorkingMs.Value;
-        if (Clock.Enabled)
-        {
-            if (Case.PromisedDue is { } promised) Case.PromisedDue = Clock.Time.AddWorking(promised, stood);
-            if (Case.LegalDue is { } legal) Case.LegalDue = Clock.Time.AddWorking(legal, stood);
-        }
-        var visit = OpenVisits.Find(v => v.TokenId == suspension.TokenId && v.NodeId == suspension.NodeId);
-        if (visit is not null)
-        {
-            visit.SuspendedMs += suspension.WorkingMs.Value;
-            if (Clock.Enabled && visit.DueAt is { } due && Model.Contains(visit.NodeId))
-            {
-                Clock.Cancel(t => t.VisitId == visit.Id);
-                visit.DueAt = Clock.Time.AddWorking(due, stood);
-                var task = Model.Place(visit.NodeId).Node as TaskNode;
-                var start = Clock.Time.AddWorking(visit.EnteredAt, TimeSpan.FromMilliseconds(visit.SuspendedMs));
-                if (visit.Light < Light.Yellow && task?.Limit is { } limit)
-                    Clock.Schedule(TimerKind.NodeWarning, Clock.Time.WarnAt(start, visit.DueAt.Value, limit, task.Warning), visit: visit);
-                if (visit.Light < Light.Red) Clock.Schedule(TimerKind.NodeDue, visit.DueAt.Value, visit: visit);
-            }
-        }
-        Clock.Reschedule();
+        if (suspension.Effect == "stop-clock")
+            Clock.Resumed(suspension, OpenVisits.Find(v => v.TokenId == suspension.TokenId && v.NodeId == suspension.NodeId));
     }
 
     // ---- incidents, journal, documents -----------------------------------------------------------------------

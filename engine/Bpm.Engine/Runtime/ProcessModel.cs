@@ -57,6 +57,10 @@ public sealed class ProcessModel
     public IReadOnlySet<EndResult> ResultsReachableFrom(string topLevelNodeId) =>
         _reachableResults.TryGetValue(topLevelNodeId, out var results) ? results : FrozenSet<EndResult>.Empty;
 
+    /// <summary>The one result still possible from a top-level node, or null while the matter is open.</summary>
+    public EndResult? DecidedResult(string topLevelNodeId) =>
+        ResultsReachableFrom(topLevelNodeId) is { Count: 1 } results ? results.Single() : null;
+
     private static void Index(Dictionary<string, NodePlace> places, Node node, ParallelNode? block, Branch? branch, int index)
     {
         places[node.Id] = new NodePlace(node, block, branch, index);

@@ -19,6 +19,9 @@ public sealed class DefinitionRejectedException(IReadOnlyList<Diagnostic> diagno
 }
 
 /// <summary>What publishing did: a new version, or the existing one when nothing that matters changed.</summary>
+/// <summary>A saved draft, its compilation, and the version now published for its power (null: a new power).</summary>
+public sealed record DraftResult(DefinitionDraft Draft, CompileResult Compiled, DefinitionVersion? Published);
+
 public sealed record PublishResult(string PowerCode, int Version, Guid DefinitionVersionId, string ContentHash, DefinitionState State, bool Created, IReadOnlyList<Diagnostic> Warnings);
 
 /// <summary>
@@ -44,9 +47,10 @@ public sealed class DefinitionPublisher(IEngineStore store, DefinitionLibrary li
             if (latest is not null && latest.ContentHash == hash)
             {
                 // Same meaning: no new version. A new layout is presentation only, so it may replace the old one.
-                if (latest.Layout != layout)
+                if (latest.Layout != layout || latest.Subject != definition.Power.Subject)
                 {
                     latest.Layout = layout;
+                    latest.Subject = definition.Power.Subject;
                     await session.SaveAsync(cancellationToken);
                 }
                 return new PublishResult(latest.PowerCode, latest.Version, latest.Id, hash, latest.State, false, warnings);
@@ -55,7 +59,7 @@ public sealed class DefinitionPublisher(IEngineStore store, DefinitionLibrary li
             var version = new DefinitionVersion
             {
                 Id = Guid.CreateVersion7(), PowerCode = definition.Power.Code, PowerName = definition.Power.Name,
-                Category = Vocabulary.Categories[definition.Power.Category], Version = (latest?.Version ?? 0) + 1, ContentHash = hash,
+                Category = Vocabulary.Categories[definition.Power.Category], Subject = definition.Power.Subject, Version = (latest?.Version ?? 0) + 1, ContentHash = hash,
                 State = DefinitionState.Published, Definition = DefinitionWriter.ToJson(definition, indented: false, includeLayout: false),
                 Layout = layout, PublishedAt = now, PublishedBy = publishedBy, StateChangedAt = now,
             };
@@ -71,6 +75,52 @@ public sealed class DefinitionPublisher(IEngineStore store, DefinitionLibrary li
             library.Get(version);
             return new PublishResult(version.PowerCode, version.Version, version.Id, hash, version.State, true, warnings);
         }
+    }
+
+    /// <summary>
+    /// Keeps an uploaded text as a draft with its validation summary. A text that cannot be read as a complete
+    /// definition (syntax, missing or mistyped fields) is refused; one whose meaning has errors is kept, since drafts
+    /// are work in progress, and refused only when published.
+    /// </summary>
+    public async Task<DraftResult> SaveDraftAsync(string text, DefinitionFormat format, string createdBy, CancellationToken cancellationToken = default)
+    {
+        var compiled = DefinitionCompiler.Compile(text, format);
+        var power = compiled.Definition?.Power ?? throw new DefinitionRejectedException(compiled.Diagnostics);
+        var draft = new DefinitionDraft
+        {
+            Id = Guid.CreateVersion7(), PowerCode = power.Code, Subject = power.Subject,
+            Format = format == DefinitionFormat.Json ? "json" : "yaml", Text = text,
+            Errors = compiled.ErrorCount, Warnings = compiled.WarningCount, CreatedBy = createdBy,
+            CreatedAt = CaseEngine.Truncate(time.GetUtcNow().UtcDateTime),
+        };
+        await using var session = await store.OpenAsync(cancellationToken);
+        var published = await session.FindLatestDefinitionAsync(draft.PowerCode, cancellationToken);
+        session.Add(draft);
+        await session.SaveAsync(cancellationToken);
+        return new DraftResult(draft, compiled, published);
+    }
+
+    /// <summary>Publishes a saved draft (see <see cref="PublishAsync"/>) and records the version it became.</summary>
+    public async Task<PublishResult> PublishDraftAsync(Guid draftId, string publishedBy, CancellationToken cancellationToken = default)
+    {
+        var draft = await FindDraftAsync(draftId, cancellationToken);
+        var result = await PublishAsync(draft.Text, draft.Format == "json" ? DefinitionFormat.Json : DefinitionFormat.Yaml, publishedBy, cancellationToken);
+        await using var session = await store.OpenAsync(cancellationToken);
+        var saved = await session.FindDraftAsync(draftId, cancellationToken);
+        if (saved is not null && saved.PublishedVersion is null)
+        {
+            saved.PublishedVersion = result.Version;
+            saved.PublishedAt = CaseEngine.Truncate(time.GetUtcNow().UtcDateTime);
+            await session.SaveAsync(cancellationToken);
+        }
+        return result;
+    }
+
+    public async Task<DefinitionDraft> FindDraftAsync(Guid draftId, CancellationToken cancellationToken = default)
+    {
+        await using var session = await store.OpenAsync(cancellationToken);
+        return await session.FindDraftAsync(draftId, cancellationToken)
+            ?? throw new NotFoundException("draft", $"draft {draftId} does not exist");
     }
 
     public Task<DefinitionVersion> SuspendAsync(string powerCode, int version, CancellationToken cancellationToken = default) =>

@@ -30,6 +30,7 @@ public abstract class BpmDbContext : DbContext
     }
 
     public DbSet<DefinitionVersion> DefinitionVersions => Set<DefinitionVersion>();
+    public DbSet<DefinitionDraft> DefinitionDrafts => Set<DefinitionDraft>();
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<Token> Tokens => Set<Token>();
     public DbSet<WorkItem> WorkItems => Set<WorkItem>();
@@ -61,11 +62,23 @@ public abstract class BpmDbContext : DbContext
             e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
             e.Property(x => x.PowerName).HasMaxLength(NameLength);
             e.Property(x => x.Category).HasMaxLength(CodeLength);
+            e.Property(x => x.Subject).HasMaxLength(NameLength);
             e.Property(x => x.ContentHash).HasMaxLength(HashLength);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(EnumLength);
             e.Property(x => x.PublishedBy).HasMaxLength(IdLength);
             e.HasIndex(x => new { x.PowerCode, x.Version }).IsUnique().HasDatabaseName("ux_definition_versions_power_code_version");
             e.HasIndex(x => new { x.PowerCode, x.ContentHash }).HasDatabaseName("ix_definition_versions_power_code_content_hash");
+        });
+
+        modelBuilder.Entity<DefinitionDraft>(e =>
+        {
+            e.ToTable("definition_drafts");
+            e.HasKey(x => x.Id).HasName("pk_definition_drafts");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.Subject).HasMaxLength(NameLength);
+            e.Property(x => x.Format).HasMaxLength(EnumLength);
+            e.Property(x => x.CreatedBy).HasMaxLength(IdLength);
+            e.HasIndex(x => new { x.PowerCode, x.CreatedAt }).HasDatabaseName("ix_definition_drafts_power_code_created_at");
         });
 
         modelBuilder.Entity<Case>(e =>

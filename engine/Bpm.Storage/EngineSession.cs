@@ -52,6 +52,9 @@ public sealed class EngineSession : IEngineSession
     public Task<DefinitionVersion?> FindLatestDefinitionAsync(string powerCode, CancellationToken cancellationToken) =>
         _store.Queries.LatestDefinition(_context, powerCode, cancellationToken);
 
+    public async Task<DefinitionDraft?> FindDraftAsync(Guid id, CancellationToken cancellationToken) =>
+        await _context.DefinitionDrafts.FindAsync([id], cancellationToken);
+
     public async Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken cancellationToken) =>
         await _context.CommandReceipts.FindAsync([key], cancellationToken);
 

@@ -101,6 +101,10 @@ public sealed class EngineStore : IEngineStore, IAsyncDisposable
             EnsureSqliteFolder();
             await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
         }
+        // A database migrated by a newer server has steps this build does not know: running on it could corrupt it.
+        var known = context.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        var unknown = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).Where(id => !known.Contains(id)).ToList();
+        if (unknown.Count > 0) throw new SchemaTooNewException(unknown, known.Max(StringComparer.Ordinal));
         await context.Database.MigrateAsync(cancellationToken);
     }
 
@@ -141,4 +145,12 @@ public sealed class EngineStore : IEngineStore, IAsyncDisposable
         var raw = new DbConnectionStringBuilder { ConnectionString = connectionString };
         return keywords.Any(raw.ContainsKey);
     }
+}
+
+/// <summary>The database was migrated by a newer version of the server than this one.</summary>
+public sealed class SchemaTooNewException(IReadOnlyList<string> unknown, string? newestKnown)
+    : Exception($"the database has schema version {unknown.Max(StringComparer.Ordinal)}, newer than this server's {newestKnown ?? "(none)"}; " +
+                $"upgrade the server (unknown migrations: {string.Join(", ", unknown)})")
+{
+    public IReadOnlyList<string> UnknownMigrations { get; } = unknown;
 }

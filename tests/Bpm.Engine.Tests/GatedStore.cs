@@ -31,6 +31,7 @@ public sealed class GatedStore(IEngineStore inner, int parties) : IEngineStore
         public Task<DefinitionVersion?> FindDefinitionAsync(Guid id, CancellationToken ct) => inner.FindDefinitionAsync(id, ct);
         public Task<DefinitionVersion?> FindDefinitionAsync(string powerCode, int version, CancellationToken ct) => inner.FindDefinitionAsync(powerCode, version, ct);
         public Task<DefinitionVersion?> FindLatestDefinitionAsync(string powerCode, CancellationToken ct) => inner.FindLatestDefinitionAsync(powerCode, ct);
+        public Task<DefinitionDraft?> FindDraftAsync(Guid id, CancellationToken ct) => inner.FindDraftAsync(id, ct);
         public Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken ct) => inner.FindReceiptAsync(key, ct);
         public Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTime now, int limit, CancellationToken ct) => inner.FindDueTimersAsync(now, limit, ct);
         public Task<decimal> PenaltyPointsAsync(string department, string period, CancellationToken ct) => inner.PenaltyPointsAsync(department, period, ct);

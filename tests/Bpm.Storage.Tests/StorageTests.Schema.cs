@@ -10,6 +10,7 @@ public abstract partial class StorageTests
 {
     private const string InitialMigration = "20261121000001_Initial";
     private const string LegalTimeMigration = "20261121000002_LegalTime";
+    private const string ServerMigration = "20261121000003_Server";
 
     [Fact]
     public async Task Migrating_a_fresh_database_creates_exactly_what_the_model_maps()
@@ -25,7 +26,7 @@ public abstract partial class StorageTests
         // The spec's tables, so a model change that drops one is noticed too.
         Assert.Equal(
             [
-                "case_documents", "case_timers", "cases", "command_receipts", "definition_versions", "incidents", "journal_entries",
+                "case_documents", "case_timers", "cases", "command_receipts", "definition_drafts", "definition_versions", "incidents", "journal_entries",
                 "node_visits", "outbox_messages", "penalty_points", "supervision_orders", "suspensions", "tokens", "warnings", "work_items",
             ],
             actual.Tables);
@@ -44,8 +45,24 @@ public abstract partial class StorageTests
         Assert.Equal(before.Columns, after.Columns);
         Assert.Equal(before.Indexes, after.Indexes);
         await using var context = Store.CreateContext();
-        Assert.Equal([InitialMigration, LegalTimeMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Empty(await context.Database.GetPendingMigrationsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_database_migrated_by_a_newer_server_is_refused_and_left_untouched()
+    {
+        await Store.MigrateAsync(Ct);
+        const string future = "20991231000001_FromTheFuture";
+        await using (var context = Store.CreateContext())
+            await context.Database.ExecuteSqlRawAsync(
+                "INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ({0}, '10.0.0')", [future], Ct);
+        var before = (await ReadCatalogAsync()).Normalized();
+
+        var refused = await Assert.ThrowsAsync<SchemaTooNewException>(() => Store.MigrateAsync(Ct));
+        Assert.Equal([future], refused.UnknownMigrations);
+        Assert.Contains("newer than this server", refused.Message);
+        Assert.Equal(before.Columns, (await ReadCatalogAsync()).Normalized().Columns);
     }
 
     [Fact]

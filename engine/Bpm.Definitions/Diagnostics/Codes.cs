@@ -99,6 +99,13 @@ public static class Codes
     public static readonly DiagnosticCode BandBase = new("BPM0611", E, "A 倍/% band without its base ('of'), or an amount band with one.");
     public static readonly DiagnosticCode PenaltyWithoutDiscretion = new("BPM0612", W, "A 行政处罚 power without a discretion table.");
     public static readonly DiagnosticCode TooFewTiers = new("BPM0613", W, "Fewer than three tiers (阶次) for a fine range.");
+    public static readonly DiagnosticCode UnknownDiscretionTable = new("BPM0614", E, "A step's discretion block names a discretion table that does not exist.");
+    public static readonly DiagnosticCode DiscretionFieldUnknown = new("BPM0615", E, "A step's discretion block or a column's base names a form field no step declares.");
+    public static readonly DiagnosticCode DiscretionFieldType = new("BPM0616", E, "A form field named by a discretion block or a column's base has the wrong type for its role.");
+    public static readonly DiagnosticCode DiscretionColumnUnresolved = new("BPM0617", E, "A discretion block without 'column' for a table with several columns, or a column field option that names no column.");
+    public static readonly DiagnosticCode TierWithoutSelector = new("BPM0618", E, "A tier of a table a step enforces has no 'when' selector, so no case can be placed in it.");
+    public static readonly DiagnosticCode ColumnBase = new("BPM0619", E, "A column 'base' on a column in 元, or a 倍/% column of an enforced table without one.");
+    public static readonly DiagnosticCode LegalReviewNotTask = new("BPM0620", E, "A discretion block's legalReview names a node that is not a task.");
 
     public static readonly DiagnosticCode DuplicateTemplate = new("BPM0701", E, "Two templates with the same id.");
     public static readonly DiagnosticCode TemplateSyntax = new("BPM0702", E, "A template that is not valid Handlebars, or uses partials.");

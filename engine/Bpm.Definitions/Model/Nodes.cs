@@ -11,6 +11,7 @@ public sealed record StartNode(string Id, string Name) : Node(Id, Name)
 }
 
 /// <summary>A human step (人工环节).</summary>
+/// <param name="Discretion">Set on the step that decides a 行政处罚's fine: the table and form fields it is checked against.</param>
 public sealed record TaskNode(
     string Id,
     string Name,
@@ -20,7 +21,8 @@ public sealed record TaskNode(
     RiskLevel? Risk,
     WarningThreshold? Warning,
     ValueList<Outcome> Outcomes,
-    ValueList<FormField> Form) : Node(Id, Name)
+    ValueList<FormField> Form,
+    DiscretionBinding? Discretion = null) : Node(Id, Name)
 {
     public override NodeKind Kind => NodeKind.Task;
 

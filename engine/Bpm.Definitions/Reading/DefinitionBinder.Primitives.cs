@@ -300,6 +300,7 @@ public sealed partial class DefinitionBinder
         "discretionEntry" => "a discretion table",
         "discretionColumn" => "a discretion column",
         "discretionTier" => "a discretion tier",
+        "taskDiscretion" => "a step's discretion block",
         "specialProcedure" => "a special procedure",
         "durationObject" => "a duration",
         "supervision" => "the supervision section",

@@ -147,8 +147,18 @@ public sealed partial class DefinitionBinder
             Word(o, "risk", Vocabulary.RiskLevels, Codes.NotAllowedValue, required: false, "risk level"),
             BindWarning(o),
             outcomes,
-            List(o, "form", required: false, BindFormField, "formField"));
+            List(o, "form", required: false, BindFormField, "formField"),
+            Object(o, "discretion", required: false, BindTaskDiscretion, "taskDiscretion"));
     }
+
+    private DiscretionBinding BindTaskDiscretion(Obj o) => new(
+        Identifier(o, "table", required: true) ?? "",
+        Text(o, "column"),
+        Text(o, "amount", required: true) ?? "",
+        Text(o, "violationDate", required: true) ?? "",
+        Text(o, "grounds"),
+        Text(o, "mitigation"),
+        Identifier(o, "legalReview"));
 
     private Outcome? BindOutcome(SourceNode source, string path)
     {
@@ -263,7 +273,8 @@ public sealed partial class DefinitionBinder
         TextList(o, "measures"),
         List(o, "columns", required: true, c => new DiscretionColumn(
             Identifier(c, "id", required: true) ?? "", Text(c, "name", required: true) ?? "",
-            Object(c, "statutory", required: true, BindBand, "band") ?? new Band(0, 0, BandUnit.Yuan, null)), "discretionColumn"),
+            Object(c, "statutory", required: true, BindBand, "band") ?? new Band(0, 0, BandUnit.Yuan, null),
+            Text(c, "base")), "discretionColumn"),
         List(o, "tiers", required: true, BindTier, "discretionTier"));
 
     private DiscretionTier BindTier(Obj o)

@@ -156,7 +156,8 @@ internal sealed class DslTreeBuilder(bool shortDurations)
                     .Add("warning", Warning(t.Warning))
                     // Always explicit: an absent list means the defaults [同意, 不同意], an empty one means none.
                     .Add("outcomes", List(t.Outcomes, Outcome, flow: t.Outcomes.All(IsPlainWord)))
-                    .Add("form", Optional(t.Form, Field));
+                    .Add("form", Optional(t.Form, Field))
+                    .Add("discretion", t.Discretion is { } binding ? TaskDiscretion(binding) : null);
                 break;
             case ParallelNode p:
                 o.Add("lead", Text(p.Lead))
@@ -201,6 +202,16 @@ internal sealed class DslTreeBuilder(bool shortDurations)
         ? new DslText(outcome.Name)
         : new DslObject("outcomeObject", flow: true)
             .Add("name", Text(outcome.Name)).Add("verdict", Text(Vocabulary.Verdicts[outcome.Verdict])).Build();
+
+    private static DslMap TaskDiscretion(DiscretionBinding b) => new DslObject("taskDiscretion")
+        .Add("table", Text(b.Table))
+        .Add("column", Text(b.Column))
+        .Add("amount", Text(b.Amount))
+        .Add("violationDate", Text(b.ViolationDate))
+        .Add("grounds", Text(b.Grounds))
+        .Add("mitigation", Text(b.Mitigation))
+        .Add("legalReview", Text(b.LegalReview))
+        .Build();
 
     // One line per field, unless a list of options would make the line too long to read.
     private DslMap Field(FormField f) => new DslObject("formField", flow: f.Options.Count == 0)
@@ -265,7 +276,7 @@ internal sealed class DslTreeBuilder(bool shortDurations)
         .Add("effectiveFrom", e.EffectiveFrom is { } date ? Text(date.ToString("yyyy-MM-dd", Invariant)) : null)
         .Add("measures", Optional(e.Measures, Text, flow: true))
         .Add("columns", List(e.Columns, c => new DslObject("discretionColumn")
-            .Add("id", Text(c.Id)).Add("name", Text(c.Name)).Add("statutory", Band(c.Statutory)).Build()))
+            .Add("id", Text(c.Id)).Add("name", Text(c.Name)).Add("statutory", Band(c.Statutory)).Add("base", Text(c.Base)).Build()))
         .Add("tiers", List(e.Tiers, Tier))
         .Build();
 

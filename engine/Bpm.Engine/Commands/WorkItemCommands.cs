@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bpm.Definitions.Model;
+using Bpm.Engine.Discretion;
 using Bpm.Engine.Runtime;
 using Bpm.Engine.State;
 
@@ -37,7 +38,9 @@ public sealed record Complete(Guid WorkItemId, Actor Actor, string Outcome) : Wo
             ?? throw new CommandRejectedException("unknown-outcome", $"'{Outcome}' is not an outcome of '{item.NodeName}'; choose one of: {string.Join(", ", step.Outcomes.Select(o => o.Name))}");
         if (outcome.Verdict == Verdict.SendBack)
             throw new CommandRejectedException("send-back-needs-target", $"'{Outcome}' sends the case back: use send-back and name the step to return to");
-        Step.Finish(run, item, step, outcome, Opinion, Form);
+        // A 处罚决定 step: the fine is checked against the 裁量基准 (rule 17) and the decision journalled with the completion.
+        var penalty = await PenaltyDecisionGate.CheckAsync(run, step.Task, outcome.Verdict, Form, cancellationToken);
+        Step.Finish(run, item, step, outcome, Opinion, Form, penalty);
     }
 }
 
@@ -55,7 +58,8 @@ public sealed record Accept(Guid WorkItemId, Actor Actor) : WorkItemCommand(Work
         var step = Step.Of(run, item);
         var outcome = step.Outcomes.FirstOrDefault(o => o.Verdict == Verdict.Approve)
             ?? throw new CommandRejectedException("not-an-acceptance-step", $"'{item.NodeName}' has no approving outcome to accept with");
-        Step.Finish(run, item, step, outcome, Opinion, Form);
+        var penalty = await PenaltyDecisionGate.CheckAsync(run, step.Task, outcome.Verdict, Form, cancellationToken);
+        Step.Finish(run, item, step, outcome, Opinion, Form, penalty);
     }
 }
 
@@ -229,7 +233,8 @@ internal sealed record Step(TaskNode? Task, IReadOnlyList<Outcome> Outcomes, IRe
         : new Step(null, TaskNode.DefaultOutcomes, []);
 
     /// <summary>Completes the item and moves its token on.</summary>
-    public static void Finish(CaseRun run, WorkItem item, Step step, Outcome outcome, string? opinion, JsonObject? form)
+    /// <param name="penalty">The fine decided at a 处罚决定 step, as checked against the 裁量基准; kept in the journal entry.</param>
+    public static void Finish(CaseRun run, WorkItem item, Step step, Outcome outcome, string? opinion, JsonObject? form, PenaltyDecision? penalty = null)
     {
         form ??= [];
         if (run.OpenSuspensions.Any(s => s.TokenId == item.TokenId && s.Effect == "stop-clock"))
@@ -239,7 +244,7 @@ internal sealed record Step(TaskNode? Task, IReadOnlyList<Outcome> Outcomes, IRe
         run.CompleteWorkItem(item, outcome.Name, opinion);
         item.FormData = form.Count > 0 ? form.ToJsonString() : null;
         run.CausedBy = item.Id;
-        run.Journal("work-item-completed", item.NodeId, new { workItem = item.Id, outcome = outcome.Name, opinion, form = form.Count > 0 ? form : null });
+        run.Journal("work-item-completed", item.NodeId, new { workItem = item.Id, outcome = outcome.Name, opinion, form = form.Count > 0 ? form : null, penalty });
 
         var token = run.Tokens.Find(t => t.Id == item.TokenId) ?? throw new InvalidOperationException($"work item {item.Id} has no live token");
         if (item.NodeId == run.Model.AcceptanceNodeId)

@@ -41,6 +41,8 @@ public interface IEngineSession : IAsyncDisposable
     /// <summary>The newest version of a power in any state, or null if never published.</summary>
     Task<DefinitionVersion?> FindLatestDefinitionAsync(string powerCode, CancellationToken cancellationToken);
 
+    Task<DefinitionDraft?> FindDraftAsync(Guid id, CancellationToken cancellationToken);
+
     Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Pending timers due at or before <paramref name="now"/>, earliest first, untracked: what the pump fires next.</summary>

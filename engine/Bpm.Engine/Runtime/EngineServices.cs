@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Bpm.Definitions.Model;
 using Bpm.Engine.Behaviors;
+using Bpm.Engine.Discretion;
 using Bpm.Engine.Time;
 
 namespace Bpm.Engine.Runtime;
@@ -11,13 +12,19 @@ public sealed class EngineServices
     public EngineServices(ConditionLimits limits, LegalTime? time = null, IEnumerable<INodeBehavior>? behaviors = null)
     {
         Time = time;
-        Router = new FlowRouter(new ConditionEvaluator(limits));
+        Conditions = new ConditionEvaluator(limits);
+        Router = new FlowRouter(Conditions);
+        Discretion = new DiscretionAssessor(Conditions);
         Behaviors = (behaviors ?? DefaultBehaviors()).ToFrozenDictionary(b => b.Kind);
         var missing = Enum.GetValues<NodeKind>().Where(k => !Behaviors.ContainsKey(k)).ToList();
         if (missing.Count > 0) throw new ArgumentException($"no behaviour for node kinds: {string.Join(", ", missing)}", nameof(behaviors));
     }
 
+    /// <summary>The sandboxed evaluator of conditions and discretion selectors.</summary>
+    public ConditionEvaluator Conditions { get; }
     public FlowRouter Router { get; }
+    /// <summary>Applies a definition's 裁量基准 to a case's facts (what <c>POST /api/discretion/assess</c> calls).</summary>
+    public DiscretionAssessor Discretion { get; }
     /// <summary>The working-day calendar and supervision policy; null turns the legal clocks off.</summary>
     public LegalTime? Time { get; }
     public DocumentRenderer Documents { get; } = new();

@@ -12,6 +12,8 @@ public sealed class DefinitionVersion
     public string PowerCode { get; set; } = "";
     public string PowerName { get; set; } = "";
     public string Category { get; set; } = "";
+    /// <summary>实施主体: the department that implements the power and alone may deploy its versions.</summary>
+    public string Subject { get; set; } = "";
     public int Version { get; set; }
     /// <summary>SHA-256 of the canonical JSON without layout (<c>ContentHash.Of</c>).</summary>
     public string ContentHash { get; set; } = "";

@@ -12,3 +12,7 @@ public sealed class Initial() : SchemaMigration(StoreTypes.Postgres, InitialSche
 [DbContext(typeof(PostgresBpmDbContext))]
 [Migration(LegalTimeSchema.Id)]
 public sealed class LegalTime() : SchemaMigration(StoreTypes.Postgres, LegalTimeSchema.Up, LegalTimeSchema.Down);
+
+[DbContext(typeof(PostgresBpmDbContext))]
+[Migration(ServerSchema.Id)]
+public sealed class Server() : SchemaMigration(StoreTypes.Postgres, ServerSchema.Up, ServerSchema.Down);

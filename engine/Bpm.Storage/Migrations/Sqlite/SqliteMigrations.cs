@@ -12,3 +12,7 @@ public sealed class Initial() : SchemaMigration(StoreTypes.Sqlite, InitialSchema
 [DbContext(typeof(SqliteBpmDbContext))]
 [Migration(LegalTimeSchema.Id)]
 public sealed class LegalTime() : SchemaMigration(StoreTypes.Sqlite, LegalTimeSchema.Up, LegalTimeSchema.Down);
+
+[DbContext(typeof(SqliteBpmDbContext))]
+[Migration(ServerSchema.Id)]
+public sealed class Server() : SchemaMigration(StoreTypes.Sqlite, ServerSchema.Up, ServerSchema.Down);

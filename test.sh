@@ -127,6 +127,41 @@ else
   step_failed "dotnet SDK missing (install the .NET 10 SDK)"
 fi
 
+# --- the sample tour against the one-command server -----------------------------
+
+# Starts the server as README's first command does (SQLite in a fresh data folder, catalog published) on a free
+# port, runs samples/tour.sh against it, and counts the tour as one test.
+section "sample tour (samples/tour.sh against a started server)"
+if ! command -v jq >/dev/null; then
+  apt_install jq || step_failed "apt-get install jq"
+fi
+if command -v dotnet >/dev/null && command -v jq >/dev/null; then
+  tour_ok=false
+  if dotnet build engine/Bpm.Server --nologo -v q >"$WORK/tour-build.log" 2>&1; then
+    # The built program itself (not `dotnet run`), so stopping it stops the server.
+    dotnet engine/Bpm.Server/bin/Debug/net10.0/bpm.dll --urls http://127.0.0.1:0 --Bpm:DataDirectory "$WORK/tour-data" \
+      >"$WORK/tour-server.log" 2>&1 &
+    tour_pid=$!
+    address=""
+    for _ in $(seq 1 120); do
+      address=$(sed -nE 's/^BpmServer is running: API (http[^ ]*)\/api .*/\1/p' "$WORK/tour-server.log" | head -n1)
+      [[ -n $address ]] && break
+      kill -0 "$tour_pid" 2>/dev/null || break
+      sleep 1
+    done
+    if [[ -n $address ]] && samples/tour.sh "$address"; then
+      tour_ok=true
+    else
+      tail -n 40 "$WORK/tour-server.log" >&2 || true
+    fi
+    kill "$tour_pid" 2>/dev/null || true
+    wait "$tour_pid" 2>/dev/null || true
+  else
+    cat "$WORK/tour-build.log" >&2
+  fi
+  if $tour_ok; then passed=$((passed + 1)); else failed=$((failed + 1)); step_failed "sample tour"; fi
+fi
+
 # --- summary -------------------------------------------------------------------
 
 echo

@@ -123,6 +123,47 @@ public sealed record AnswerSupervision(Guid CaseId, Guid OrderId, Actor Actor, s
 }
 
 /// <summary>
+/// 督办 opened by a supervisor (电子监察 staff) on a case of their own choosing, addressed to a department with a
+/// response deadline (default: the policy's 5 working days). It changes nothing in how the case is handled.
+/// </summary>
+public sealed record IssueSupervision(Guid CaseId, Actor Supervisor, string Department, string Content) : CaseIdCommand(CaseId, Supervisor)
+{
+    public string? NodeId { get; init; }
+    public Duration? AnswerWithin { get; init; }
+
+    public override string Name => "issue-supervision";
+
+    internal override Task ExecuteAsync(CaseRun run, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Department) || string.IsNullOrWhiteSpace(Content))
+            throw new CommandRejectedException("supervision-incomplete", "a supervision order names the supervised department and what it is about");
+        if (NodeId is { } node && !run.Model.Contains(node))
+            throw new CommandRejectedException("unknown-node", $"'{node}' is not a step of {run.Case.PowerCode}");
+        run.Clock.Supervise("manual", run.Case.Light, Content, NodeId, Department, AnswerWithin);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A supervisor closes (办结销号) an open 督办 with a conclusion, answered or not.</summary>
+public sealed record CloseSupervision(Guid CaseId, Guid OrderId, Actor Supervisor, string Conclusion) : CaseIdCommand(CaseId, Supervisor)
+{
+    public override string Name => "close-supervision";
+
+    internal override Task ExecuteAsync(CaseRun run, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Conclusion)) throw new CommandRejectedException("conclusion-required", "closing a supervision order records its conclusion");
+        var order = run.OpenOrders.Find(o => o.Id == OrderId)
+            ?? throw new StateConflictException("order-not-open", $"supervision order {OrderId} is not open on this case");
+        order.Status = SupervisionStatus.Closed;
+        order.Answer ??= Conclusion;
+        run.OpenOrders.Remove(order);
+        run.Clock.Cancel(t => t.SubjectId == order.Id);
+        run.Journal("supervision-closed", order.NodeId, new { order = order.Id, no = order.No, conclusion = Conclusion });
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
 /// Applies a due timer exactly once: the timer row changes state in the same transaction as its effect, so a repeat
 /// (another server, a restart, a misfire catch-up) finds it no longer pending and does nothing.
 /// </summary>

@@ -91,7 +91,7 @@ public sealed class Warning
     public DateTime At { get; set; }
 }
 
-public enum SupervisionStatus { Issued, Answered, Overdue }
+public enum SupervisionStatus { Issued, Answered, Overdue, Closed }
 
 /// <summary>督办: an order to the responsible department, with a deadline to answer (GB/T 39046 table 11).</summary>
 public sealed class SupervisionOrder

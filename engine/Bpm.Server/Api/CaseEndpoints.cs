@@ -20,6 +20,8 @@ public sealed record SupplementRequest(JsonObject Data);
 public sealed record EndProcedureRequest(string Result);
 public sealed record ExtensionRequest(string Approver, string Reason, decimal Value, string Unit = "工作日");
 public sealed record AnswerRequest(string Answer);
+public sealed record SupervisionRequest(string Department, string Content, string? NodeId, int? AnswerWithinWorkingDays);
+public sealed record CloseSupervisionRequest(string Conclusion);
 
 /// <summary>Cases (办件): apply, read, list, withdraw, terminate, supplements, special procedures, extensions, 督办 answers, journal.</summary>
 public static class CaseEndpoints
@@ -48,6 +50,16 @@ public static class CaseEndpoints
         api.MapPost("/cases/{id:guid}/supervision-orders/{orderId:guid}/answer", (Guid id, Guid orderId, AnswerRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new AnswerSupervision(id, orderId, c.Actor, body.Answer), ct)).RequireAuthorization(BpmRoles.Handler)
             .WithSummary("Answer a 督办 addressed to the caller's department");
+        api.MapPost("/cases/{id:guid}/supervision-orders", (Guid id, SupervisionRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+            RunOnCaseAsync(id, http, engine, store, c => new IssueSupervision(id, c.Actor, body.Department, body.Content)
+            {
+                NodeId = body.NodeId,
+                AnswerWithin = body.AnswerWithinWorkingDays is { } days ? new Duration(days, TimeUnit.WorkingDay) : null,
+            }, ct)).RequireAuthorization(BpmRoles.Supervisor)
+            .WithSummary("督办: a supervisor opens a supervision order on a case, addressed to a department, with a response deadline");
+        api.MapPost("/cases/{id:guid}/supervision-orders/{orderId:guid}/close", (Guid id, Guid orderId, CloseSupervisionRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+            RunOnCaseAsync(id, http, engine, store, c => new CloseSupervision(id, orderId, c.Actor, body.Conclusion), ct)).RequireAuthorization(BpmRoles.Supervisor)
+            .WithSummary("办结销号: a supervisor closes an open supervision order with its conclusion");
     }
 
     private static async Task<IResult> ApplyAsync(ApplyRequest body, HttpContext http, CaseEngine engine, QueryCodes codes, CancellationToken ct)

@@ -187,6 +187,32 @@ public abstract class ApiScenarios(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_supervisor_opens_a_supervision_order_the_department_answers_and_another_is_closed()
+    {
+        var applied = await Json(await Server.As(People.Window).PostAsJsonAsync("/api/cases", PermitApplication()), HttpStatusCode.Created);
+        var caseId = (string)applied["case"]!["caseId"]!;
+        var supervisor = Server.As(People.Supervisor);
+        await Json(await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/supervision-orders",
+            new { department = People.Housing, content = "受理环节群众反映等候时间长，请说明", nodeId = "accept", answerWithinWorkingDays = 3 }), HttpStatusCode.OK);
+        await Problem(await Server.As(People.Window).PostAsJsonAsync($"/api/cases/{caseId}/supervision-orders",
+            new { department = People.Housing, content = "x" }), HttpStatusCode.Forbidden);
+        var view = await Json(await supervisor.GetAsync($"/api/cases/{caseId}?journal=false"), HttpStatusCode.OK);
+        var order = view["openSupervisionOrders"]!.AsArray().Single()!;
+        Assert.Equal(People.Housing, (string?)order["department"]);
+
+        // Another department may not answer it; the addressed one does.
+        await Problem(await Server.As(People.FireHandler).PostAsJsonAsync($"/api/cases/{caseId}/supervision-orders/{order["id"]}/answer", new { answer = "x" }), HttpStatusCode.Forbidden);
+        await Json(await Server.As(People.Window).PostAsJsonAsync($"/api/cases/{caseId}/supervision-orders/{order["id"]}/answer", new { answer = "已增设窗口" }), HttpStatusCode.OK);
+
+        await Json(await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/supervision-orders", new { department = People.Housing, content = "请核查" }), HttpStatusCode.OK);
+        var second = (await Json(await supervisor.GetAsync($"/api/cases/{caseId}?journal=false"), HttpStatusCode.OK))["openSupervisionOrders"]!.AsArray().Single()!;
+        await Json(await supervisor.PostAsJsonAsync($"/api/cases/{caseId}/supervision-orders/{second["id"]}/close", new { conclusion = "经核查无问题，销号" }), HttpStatusCode.OK);
+        var closed = await Json(await supervisor.GetAsync($"/api/cases/{caseId}"), HttpStatusCode.OK);
+        Assert.Empty(closed["openSupervisionOrders"]!.AsArray());
+        Assert.Contains(closed["journal"]!.AsArray(), j => (string?)j!["kind"] == "supervision-closed");
+    }
+
+    [Fact]
     public async Task A_repeated_idempotency_key_returns_the_first_result_and_changes_nothing()
     {
         var window = Server.As(People.Window);

@@ -150,7 +150,7 @@ public static class DefinitionEndpoints
     }
 
     /// <summary>A stored version and its definition with the layout put back (the stored semantics leave it out).</summary>
-    internal static async Task<(DefinitionVersion Version, ProcessDefinition Definition)> LoadAsync(
+    public static async Task<(DefinitionVersion Version, ProcessDefinition Definition)> LoadAsync(
         string code, int version, CaseEngine engine, IEngineStore store, CancellationToken ct)
     {
         await using var session = await store.OpenAsync(ct);

@@ -119,6 +119,7 @@ public static class ServerHost
         app.UseAuthorization();
         app.MapOpenApi();
         app.MapBpmApi();
+        Public.PublicCatalog.Map(app);
         DesignerFiles.Map(app, settings);
         return app;
     }

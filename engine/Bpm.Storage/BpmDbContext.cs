@@ -22,6 +22,7 @@ public abstract class BpmDbContext : DbContext
     internal const int HashLength = 128;     // hex SHA-256 (64) with room for a prefix
     internal const int EnumLength = 32;      // enum names and short words
     internal const int ReceiptKeyLength = 200;
+    internal const int UrlLength = 2048;     // webhook URLs
     internal const int PointsPrecision = 12; // penalty points: numeric(12,2)
     internal const int PointsScale = 2;
 
@@ -45,6 +46,11 @@ public abstract class BpmDbContext : DbContext
     public DbSet<SupervisionOrder> SupervisionOrders => Set<SupervisionOrder>();
     public DbSet<PenaltyPoint> PenaltyPoints => Set<PenaltyPoint>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<UserMessage> UserMessages => Set<UserMessage>();
+    public DbSet<MessageRead> MessageReads => Set<MessageRead>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -258,7 +264,58 @@ public abstract class BpmDbContext : DbContext
             e.HasKey(x => x.Id).HasName("pk_outbox_messages");
             e.Property(x => x.Kind).HasMaxLength(CodeLength);
             e.Property(x => x.Recipient).HasMaxLength(NameLength);
+            // SentAt is "fanned out" (Notifications migration): the dispatcher's WHERE sent_at IS NULL reads this index.
             e.HasIndex(x => x.SentAt).HasDatabaseName("ix_outbox_messages_sent_at");
+        });
+
+        modelBuilder.Entity<WebhookSubscription>(e =>
+        {
+            e.ToTable("webhook_subscriptions");
+            e.HasKey(x => x.Id).HasName("pk_webhook_subscriptions");
+            e.Property(x => x.Url).HasMaxLength(UrlLength);
+            e.Property(x => x.Secret).HasMaxLength(NameLength);
+            e.Property(x => x.Department).HasMaxLength(NameLength);
+            e.Property(x => x.CreatedBy).HasMaxLength(IdLength);
+            e.Ignore(x => x.KindList);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasKey(x => x.Id).HasName("pk_webhook_deliveries");
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(EnumLength);
+            // One delivery per subscription and message, however many dispatchers fan out at once; also the
+            // subscription's delivery list.
+            e.HasIndex(x => new { x.SubscriptionId, x.OutboxMessageId }).IsUnique()
+                .HasDatabaseName("ux_webhook_deliveries_subscription_id_outbox_message_id");
+            // The sender: WHERE status = 'Pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, one range scan.
+            e.HasIndex(x => new { x.Status, x.NextAttemptAt }).HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
+        });
+
+        modelBuilder.Entity<WebhookAttempt>(e =>
+        {
+            e.ToTable("webhook_attempts");
+            e.HasKey(x => x.Id).HasName("pk_webhook_attempts");
+            e.HasIndex(x => new { x.DeliveryId, x.At }).HasDatabaseName("ix_webhook_attempts_delivery_id_at");
+        });
+
+        modelBuilder.Entity<UserMessage>(e =>
+        {
+            e.ToTable("user_messages");
+            e.HasKey(x => x.Id).HasName("pk_user_messages");
+            e.Property(x => x.Department).HasMaxLength(NameLength);
+            e.Property(x => x.Kind).HasMaxLength(CodeLength);
+            // One in-app message per outbox message, however many dispatchers fan out at once.
+            e.HasIndex(x => x.OutboxMessageId).IsUnique().HasDatabaseName("ux_user_messages_outbox_message_id");
+            // A department's list, newest first.
+            e.HasIndex(x => new { x.Department, x.CreatedAt }).HasDatabaseName("ix_user_messages_department_created_at");
+        });
+
+        modelBuilder.Entity<MessageRead>(e =>
+        {
+            e.ToTable("message_reads");
+            e.HasKey(x => new { x.MessageId, x.UserId }).HasName("pk_message_reads");
+            e.Property(x => x.UserId).HasMaxLength(IdLength);
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

@@ -11,6 +11,7 @@ public abstract partial class StorageTests
     private const string InitialMigration = "20261121000001_Initial";
     private const string LegalTimeMigration = "20261121000002_LegalTime";
     private const string ServerMigration = "20261121000003_Server";
+    private const string NotificationsMigration = "20261121000004_Notifications";
 
     [Fact]
     public async Task Migrating_a_fresh_database_creates_exactly_what_the_model_maps()
@@ -27,7 +28,8 @@ public abstract partial class StorageTests
         Assert.Equal(
             [
                 "case_documents", "case_timers", "cases", "command_receipts", "definition_drafts", "definition_versions", "incidents", "journal_entries",
-                "node_visits", "outbox_messages", "penalty_points", "supervision_orders", "suspensions", "tokens", "warnings", "work_items",
+                "message_reads", "node_visits", "outbox_messages", "penalty_points", "supervision_orders", "suspensions", "tokens", "user_messages",
+                "warnings", "webhook_attempts", "webhook_deliveries", "webhook_subscriptions", "work_items",
             ],
             actual.Tables);
     }
@@ -45,7 +47,7 @@ public abstract partial class StorageTests
         Assert.Equal(before.Columns, after.Columns);
         Assert.Equal(before.Indexes, after.Indexes);
         await using var context = Store.CreateContext();
-        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration, NotificationsMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Empty(await context.Database.GetPendingMigrationsAsync(Ct));
     }
 
@@ -156,6 +158,81 @@ public abstract partial class StorageTests
 
         await Store.MigrateAsync(Ct);
         AssertSameCatalog(latest, (await ReadCatalogAsync()).Normalized());
+    }
+
+    [Fact]
+    public async Task Migrating_down_from_Notifications_drops_its_tables_and_leaves_the_outbox_undelivered_again()
+    {
+        await Store.MigrateAsync(Ct);
+        var sent = Samples.Outbox(Guid.NewGuid(), sent: true);
+        await using (var context = Store.CreateContext())
+        {
+            context.OutboxMessages.Add(sent);
+            await context.SaveChangesAsync(Ct);
+        }
+
+        await using (var context = Store.CreateContext())
+        {
+            await context.GetService<IMigrator>().MigrateAsync(ServerMigration, Ct);
+            Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+        }
+        var tables = (await ReadCatalogAsync()).Normalized().Tables;
+        Assert.DoesNotContain(tables, t => t.StartsWith("webhook_", StringComparison.Ordinal) || t is "user_messages" or "message_reads");
+        await using (var context = Store.CreateContext())
+            Assert.Null((await context.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == sent.Id, Ct)).SentAt);
+
+        await Store.MigrateAsync(Ct);
+        Assert.Contains("webhook_deliveries", (await ReadCatalogAsync()).Normalized().Tables);
+    }
+
+    [Fact]
+    public async Task The_notification_tables_keep_what_is_written_and_refuse_a_second_delivery_of_one_message()
+    {
+        await Store.MigrateAsync(Ct);
+        var subscription = new WebhookSubscription
+        {
+            Id = Guid.NewGuid(), Url = "https://hooks.example.org/bpm?team=住建", Secret = "s3cret-s3cret-s3cret", Department = "县住房和城乡建设局",
+            Kinds = "case-overdue,case-warning", Active = true, CreatedBy = "admin", CreatedAt = Samples.At(1),
+        };
+        var everything = new WebhookSubscription { Id = Guid.NewGuid(), Url = "http://127.0.0.1:9/", Secret = "0123456789abcdef", CreatedBy = "admin", CreatedAt = Samples.At(2) };
+        var delivery = new WebhookDelivery
+        {
+            Id = Guid.NewGuid(), SubscriptionId = subscription.Id, OutboxMessageId = Guid.NewGuid(), Status = DeliveryStatus.DeadLettered, Attempts = 8,
+            NextAttemptAt = Samples.At(3), LastStatusCode = 503, LastError = "HTTP 503 Service Unavailable: 维护中", DeliveredAt = null, CreatedAt = Samples.At(2),
+        };
+        var attempt = new WebhookAttempt { Id = Guid.NewGuid(), DeliveryId = delivery.Id, Attempt = 8, At = Samples.At(3), StatusCode = 503, Error = "维护中", DurationMs = 12 };
+        var message = new UserMessage
+        {
+            Id = Guid.NewGuid(), OutboxMessageId = delivery.OutboxMessageId, Department = "县住房和城乡建设局", CaseId = Guid.NewGuid(), Kind = "case-overdue",
+            Subject = "办件超期通知", Body = "县住房和城乡建设局：办件已超期。", CreatedAt = Samples.At(1),
+        };
+        var read = new MessageRead { MessageId = message.Id, UserId = "window", ReadAt = Samples.At(4) };
+        await using (var context = Store.CreateContext())
+        {
+            context.AddRange(subscription, everything, delivery, attempt, message, read);
+            await context.SaveChangesAsync(Ct);
+        }
+
+        await using (var context = Store.CreateContext())
+        {
+            Samples.AssertSame(subscription, await context.WebhookSubscriptions.AsNoTracking().SingleAsync(x => x.Id == subscription.Id, Ct));
+            Samples.AssertSame(everything, await context.WebhookSubscriptions.AsNoTracking().SingleAsync(x => x.Id == everything.Id, Ct));
+            Samples.AssertSame(delivery, await context.WebhookDeliveries.AsNoTracking().SingleAsync(Ct));
+            Samples.AssertSame(attempt, await context.WebhookAttempts.AsNoTracking().SingleAsync(Ct));
+            Samples.AssertSame(message, await context.UserMessages.AsNoTracking().SingleAsync(Ct));
+            Samples.AssertSame(read, await context.MessageReads.AsNoTracking().SingleAsync(Ct));
+        }
+
+        // One delivery per subscription and message, one in-app message per outbox message, one read flag per user.
+        async Task RefusedAsync(object duplicate)
+        {
+            await using var context = Store.CreateContext();
+            context.Add(duplicate);
+            await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync(Ct));
+        }
+        await RefusedAsync(new WebhookDelivery { Id = Guid.NewGuid(), SubscriptionId = subscription.Id, OutboxMessageId = delivery.OutboxMessageId, CreatedAt = Samples.At(5), NextAttemptAt = Samples.At(5) });
+        await RefusedAsync(new UserMessage { Id = Guid.NewGuid(), OutboxMessageId = message.OutboxMessageId, Department = "x", Kind = "x", CreatedAt = Samples.At(5) });
+        await RefusedAsync(new MessageRead { MessageId = message.Id, UserId = "window", ReadAt = Samples.At(6) });
     }
 
     private static void AssertSameCatalog(Catalog expected, Catalog actual)

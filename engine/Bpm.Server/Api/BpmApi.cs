@@ -20,6 +20,7 @@ public static class BpmApi
         CaseEndpoints.Map(api);
         WorkItemEndpoints.Map(api);
         DiscretionEndpoints.Map(api);
+        NotificationEndpoints.Map(api);
 
         api.MapPost("/dev/token", DevTokenAsync).AllowAnonymous().ExcludeFromDescription();
 

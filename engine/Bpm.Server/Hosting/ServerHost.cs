@@ -2,6 +2,7 @@ using Bpm.Engine;
 using Bpm.Engine.Ports;
 using Bpm.Engine.Time;
 using Bpm.Server.Api;
+using Bpm.Server.Notifications;
 using Bpm.Server.Scheduling;
 using Bpm.Server.Security;
 using Bpm.Storage;
@@ -102,6 +103,7 @@ public static class ServerHost
             }
         });
         services.AddAuthorization(policies => BpmPolicies.Add(policies));
+        services.AddNotifications(builder.Configuration); // webhooks and in-app messages from the outbox; Bpm:Notifications
         if (settings.RunTimers)
             services.AddTimerScheduling(new TimerSchedulingOptions
             {

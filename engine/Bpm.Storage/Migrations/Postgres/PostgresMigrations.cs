@@ -16,3 +16,7 @@ public sealed class LegalTime() : SchemaMigration(StoreTypes.Postgres, LegalTime
 [DbContext(typeof(PostgresBpmDbContext))]
 [Migration(ServerSchema.Id)]
 public sealed class Server() : SchemaMigration(StoreTypes.Postgres, ServerSchema.Up, ServerSchema.Down);
+
+[DbContext(typeof(PostgresBpmDbContext))]
+[Migration(NotificationsSchema.Id)]
+public sealed class Notifications() : SchemaMigration(StoreTypes.Postgres, NotificationsSchema.Up, NotificationsSchema.Down);

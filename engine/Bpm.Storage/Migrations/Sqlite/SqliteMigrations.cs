@@ -16,3 +16,7 @@ public sealed class LegalTime() : SchemaMigration(StoreTypes.Sqlite, LegalTimeSc
 [DbContext(typeof(SqliteBpmDbContext))]
 [Migration(ServerSchema.Id)]
 public sealed class Server() : SchemaMigration(StoreTypes.Sqlite, ServerSchema.Up, ServerSchema.Down);
+
+[DbContext(typeof(SqliteBpmDbContext))]
+[Migration(NotificationsSchema.Id)]
+public sealed class Notifications() : SchemaMigration(StoreTypes.Sqlite, NotificationsSchema.Up, NotificationsSchema.Down);

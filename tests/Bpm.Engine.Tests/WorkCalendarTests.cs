@@ -59,12 +59,24 @@ public sealed class WorkCalendarTests
     }
 
     [Fact]
+    public async Task The_provisional_2027_table_holds_the_statutory_days_without_make_up_days()
+    {
+        var cn = await Cn();
+        Assert.False(cn.IsWorkingDay(D("2027-02-05"))); // 除夕 (Friday)
+        Assert.False(cn.IsWorkingDay(D("2027-02-08"))); // 正月初三 (Monday)
+        Assert.True(cn.IsWorkingDay(D("2027-02-09")));
+        Assert.False(cn.IsWorkingDay(D("2027-10-01")));
+        Assert.False(cn.IsWorkingDay(D("2027-02-06"))); // a Saturday stays a rest day: no 调休 until published
+    }
+
+    [Fact]
     public async Task Dates_outside_the_loaded_years_are_an_error_not_a_guess()
     {
         var cn = await Cn();
-        Assert.Throws<CalendarRangeException>(() => cn.IsWorkingDay(D("2027-01-04")));
-        var error = Assert.Throws<CalendarRangeException>(() => cn.AddWorkingDays(D("2026-12-20"), 20));
-        Assert.Contains("2027", error.Message);
+        // Loaded: 2025, 2026 and the provisional 2027.
+        Assert.Throws<CalendarRangeException>(() => cn.IsWorkingDay(D("2028-01-04")));
+        var error = Assert.Throws<CalendarRangeException>(() => cn.AddWorkingDays(D("2027-12-20"), 20));
+        Assert.Contains("2028", error.Message);
         Assert.Throws<CalendarRangeException>(() => cn.AddWorkingDays(D("2024-12-31"), 1));
     }
 

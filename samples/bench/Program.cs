@@ -34,8 +34,38 @@ root.SetAction((parse, ct) => Benchmark.RunAsync(new BenchOptions(
     SqliteMemory: parse.GetValue(sqliteMemory),
     Durable: parse.GetValue(durable),
     Output: parse.GetValue(output)), ct));
-var timerCount = new Option<int>("--count") { Description = "Timers due at the same instant.", DefaultValueFactory = _ => 10_000 };
-var timers = new Command("timers", "Timer lateness on PostgreSQL: many timers due at the same instant, fired by the pump.") { timerCount, clients, postgres };
-timers.SetAction((parse, ct) => TimerLateness.RunAsync(parse.GetValue(timerCount), parse.GetValue(clients), parse.GetValue(postgres), ct));
+var timerCount = new Option<int>("--count") { Description = "Timers due within the one minute, per distribution.", DefaultValueFactory = _ => 10_000 };
+var distributions = new Option<string[]>("--distribution")
+{
+    Description = "Due times within the minute: uniform (spread evenly), bursty (all in the first --burst-seconds), instant (all at 17:30:00.000). Repeatable.",
+    DefaultValueFactory = _ => TimerLateness.AllDistributions,
+    AllowMultipleArgumentsPerToken = true,
+};
+distributions.AcceptOnlyFromAmong(TimerLateness.AllDistributions);
+var interval = new Option<int>("--interval") { Description = "Milliseconds between pump passes (the Quartz trigger's interval; the server's default is 1000).", DefaultValueFactory = _ => 1000 };
+var lookAhead = new Option<int?>("--look-ahead") { Description = "Milliseconds a pass reads ahead and waits for (default: the server's default for the interval)." };
+var parallelism = new Option<int>("--parallelism") { Description = "Cases the pump fires timers of at once (the server's default is 8).", DefaultValueFactory = _ => 8 };
+var batch = new Option<int>("--batch") { Description = "Due timers a pass reads at a time (the server's default is 500).", DefaultValueFactory = _ => 500 };
+var burstSeconds = new Option<double>("--burst-seconds") { Description = "How many seconds at the start of the minute the bursty distribution is due in.", DefaultValueFactory = _ => 5 };
+var phase = new Option<double>("--phase") { Description = "Where the pump's passes fall within an interval, relative to the minute (0 = on the due instant, 0.5 = half an interval after it).", DefaultValueFactory = _ => 0.5 };
+var warmupTimers = new Option<int>("--warmup-timers") { Description = "Timers fired before the minute, not measured, so the firing path is JIT-optimized.", DefaultValueFactory = _ => 500 };
+var timerOutput = new Option<string?>("--output") { Description = "Where to write the figures as JSON (default samples/bench/results/timers-latest.json)." };
+var timers = new Command("timers", "Timer lateness on PostgreSQL: many timers due within one minute (uniform, bursty, same instant), fired by the pump on its interval.")
+{
+    timerCount, clients, distributions, interval, lookAhead, parallelism, batch, burstSeconds, phase, warmupTimers, postgres, timerOutput,
+};
+timers.SetAction((parse, ct) => TimerLateness.RunAsync(new TimerBenchOptions(
+    Count: parse.GetValue(timerCount),
+    Clients: parse.GetValue(clients),
+    Distributions: parse.GetValue(distributions)!.Distinct().ToList(),
+    Interval: TimeSpan.FromMilliseconds(parse.GetValue(interval)),
+    LookAhead: parse.GetValue(lookAhead) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+    Parallelism: parse.GetValue(parallelism),
+    BatchSize: parse.GetValue(batch),
+    BurstSeconds: parse.GetValue(burstSeconds),
+    Phase: parse.GetValue(phase),
+    WarmupTimers: parse.GetValue(warmupTimers),
+    Postgres: parse.GetValue(postgres),
+    Output: parse.GetValue(timerOutput)), ct));
 root.Subcommands.Add(timers);
 return await root.Parse(args).InvokeAsync();

@@ -269,11 +269,12 @@ public abstract class LegalTimeScenarios(TestDatabase database) : EngineTestBase
         await using (other)
         {
             var second = new CaseEngine(other, _clock, new EngineOptions { Calendar = await National.Value });
+            var before = await FiredTimerCountAsync(); // the class shares its database: other tests' cases may have timers due too
             var results = await Task.WhenAll(
                 Task.Run(() => new TimerPump(_engine, Store, batchSize: 7).PumpAsync()),
                 Task.Run(() => new TimerPump(second, other, batchSize: 7).PumpAsync()));
-            var timers = await RowsAsync(Guid.Empty, c => c.CaseTimers.Where(t => cases.Contains(t.CaseId) && t.Status == TimerStatus.Fired));
-            Assert.Equal(timers.Count, results.Sum(r => r.Fired));
+            Assert.Equal(await FiredTimerCountAsync() - before, results.Sum(r => r.Fired)); // each firing counted by one pump
+            Assert.Empty(await RowsAsync(Guid.Empty, c => c.CaseTimers.Where(t => cases.Contains(t.CaseId) && t.Status == TimerStatus.Pending && t.DueAt <= _engine.Now())));
             Assert.Equal(0, results.Sum(r => r.Failed));
         }
         foreach (var id in cases)
@@ -285,6 +286,83 @@ public abstract class LegalTimeScenarios(TestDatabase database) : EngineTestBase
             Assert.True((await _engine.VerifyJournalAsync(id)).Intact);
         }
     }
+
+    [Fact]
+    public async Task A_pump_that_looks_ahead_waits_for_the_due_time_and_never_fires_early()
+    {
+        await StartAsync("2025-11-03 09:00");
+        var code = await PublishAsync(TestDefinitions.Timed);
+        var state = await AcceptedCaseAsync(code);
+        var due = Beijing("2025-11-06 17:30"); // the review step's limit (3 working days)
+        var timer = Assert.Single(await RowsAsync(state.CaseId, c => c.CaseTimers.Where(t => t.CaseId == state.CaseId && t.Kind == TimerKind.NodeDue && t.DueAt == due)));
+        Assert.Equal(TimerStatus.Pending, timer.Status);
+        _clock.SetBeijing("2025-11-06 17:29:59.700");
+        await PumpAsync(); // everything due before (the warnings)
+
+        // The clock stands still 300 ms short: a pass that reads 500 ms ahead waits for it, then leaves it pending.
+        var standing = await new TimerPump(_engine, Store, lookAhead: TimeSpan.FromMilliseconds(500)).PumpAsync();
+        Assert.True(standing.Deferred >= 1, $"deferred {standing.Deferred}");
+        Assert.Equal(TimerStatus.Pending, (await TimerAsync(timer.Id)).Status);
+
+        // The clock moves to 1 ms short, then to the due time, while a pass reading 2 s ahead waits: fired then, not before.
+        var pass = Task.Run(() => new TimerPump(_engine, Store, lookAhead: TimeSpan.FromSeconds(2)).PumpAsync());
+        await Task.Delay(200);
+        _clock.Advance(due.AddMilliseconds(-1) - _engine.Now());
+        await Task.Delay(300);
+        Assert.Equal(TimerStatus.Pending, (await TimerAsync(timer.Id)).Status);
+        Assert.False(pass.IsCompleted);
+        _clock.Advance(due - _engine.Now());
+        var result = await pass; // (other tests' timers due within the 2 s are deferred: the clock stays at the due time)
+        Assert.True(result.Fired >= 1);
+        Assert.All(result.Lateness, late => Assert.True(late >= TimeSpan.Zero, $"fired {late} after due"));
+        var fired = await TimerAsync(timer.Id);
+        Assert.Equal((TimerStatus.Fired, (DateTime?)due), (fired.Status, fired.FiredAt));
+        Assert.Single(await JournalAsync(state.CaseId), e => e.Kind == "timer-fired" && e.Payload.Contains(timer.Id.ToString()));
+        Assert.Equal(Light.Red, (await VisitsAsync(state.CaseId)).Single(v => v.NodeId == "review").Light);
+    }
+
+    [Fact]
+    public async Task Two_pumps_that_look_ahead_wait_for_the_same_timers_and_fire_each_once()
+    {
+        await StartAsync("2025-11-03 09:00");
+        var code = await PublishAsync(TestDefinitions.Timed);
+        var cases = new List<Guid>();
+        for (var i = 0; i < 12; i++) cases.Add((await AcceptedCaseAsync(code)).CaseId);
+        var due = Beijing("2025-11-06 17:30"); // every case's review step falls due at this instant
+        _clock.SetBeijing("2025-11-06 17:29:59.800");
+        await PumpAsync();
+
+        var (other, _) = Reopen();
+        await using (other)
+        {
+            var second = new CaseEngine(other, _clock, new EngineOptions { Calendar = await National.Value });
+            var passes = Task.WhenAll(
+                Task.Run(() => new TimerPump(_engine, Store, batchSize: 5, lookAhead: TimeSpan.FromSeconds(3)).PumpAsync()),
+                Task.Run(() => new TimerPump(second, other, batchSize: 5, parallelism: 3, lookAhead: TimeSpan.FromSeconds(3)).PumpAsync()));
+            await Task.Delay(300); // both have read the timers ahead and wait
+            _clock.Advance(due - _engine.Now());
+            var results = await passes;
+            Assert.Equal(0, results.Sum(r => r.Failed));
+            var timers = await RowsAsync(Guid.Empty, c => c.CaseTimers.Where(t => cases.Contains(t.CaseId) && t.Kind == TimerKind.NodeDue && t.DueAt == due));
+            Assert.Equal(cases.Count, timers.Count);
+            Assert.All(timers, t => Assert.Equal((TimerStatus.Fired, (DateTime?)due), (t.Status, t.FiredAt)));
+            Assert.True(results.Sum(r => r.Fired) >= cases.Count);
+        }
+        foreach (var id in cases)
+        {
+            var fired = (await JournalAsync(id)).Where(e => e.Kind == "timer-fired").Select(e => e.Payload).ToList();
+            Assert.Equal(fired.Count, fired.Distinct().Count());
+            Assert.True((await _engine.VerifyJournalAsync(id)).Intact);
+        }
+    }
+
+    private async Task<int> FiredTimerCountAsync()
+    {
+        await using var context = Store.CreateContext();
+        return await context.CaseTimers.CountAsync(t => t.Status == TimerStatus.Fired);
+    }
+
+    private async Task<CaseTimer> TimerAsync(Guid id) => Assert.Single(await RowsAsync(id, c => c.CaseTimers.Where(t => t.Id == id)));
 
     [Fact]
     public async Task A_silent_branch_is_deemed_to_consent_and_flagged()

@@ -26,7 +26,7 @@ public sealed class TimerPumpJob(
         PumpResult result;
         try
         {
-            result = await new TimerPump(engine, store, options.BatchSize, options.Parallelism).PumpAsync(cancellationToken);
+            result = await new TimerPump(engine, store, options.BatchSize, options.Parallelism, options.EffectiveLookAhead).PumpAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

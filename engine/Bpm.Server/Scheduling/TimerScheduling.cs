@@ -108,6 +108,7 @@ public sealed class TimerScheduling : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(quartz);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Interval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), options.Interval, "the pump interval must be positive");
+        if (options.LookAhead < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), options.LookAhead, "the pump look-ahead must not be negative");
 
         quartz.ConfigureScheduler(scheduler =>
         {

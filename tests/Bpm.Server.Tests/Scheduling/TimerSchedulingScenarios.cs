@@ -65,7 +65,7 @@ public abstract class TimerSchedulingScenarios(StorageProvider provider, ITestOu
         return (store, new CaseEngine(store, Clock, new EngineOptions { Calendar = await National.Value }));
     }
 
-    protected async Task<TimerScheduling> StartSchedulerAsync(EngineStore store, CaseEngine engine, string instanceId)
+    protected async Task<TimerScheduling> StartSchedulerAsync(EngineStore store, CaseEngine engine, string instanceId, TimeSpan? interval = null)
     {
         var scheduling = await TimerScheduling.StartAsync(engine, store, new TimerSchedulingOptions
         {
@@ -73,7 +73,7 @@ public abstract class TimerSchedulingScenarios(StorageProvider provider, ITestOu
             ConnectionString = _database.ConnectionString,
             InstanceName = "bpm-test",
             InstanceId = instanceId,
-            Interval = TimeSpan.FromMilliseconds(200),
+            Interval = interval ?? TimeSpan.FromMilliseconds(200),
             IdleWaitTime = TimeSpan.FromSeconds(1), // Quartz refuses less
             ClusterCheckinInterval = TimeSpan.FromSeconds(2),
             BatchSize = 25,
@@ -183,6 +183,53 @@ public abstract class TimerSchedulingScenarios(StorageProvider provider, ITestOu
         Assert.Contains(await QuartzTablesAsync(), t => t.Equals("qrtz_triggers", StringComparison.OrdinalIgnoreCase));
         await using var context = Store.CreateContext();
         Assert.Equal(cases.Count, await context.Cases.CountAsync(c => cases.Contains(c.Id) && c.Light == Light.RedCard));
+    }
+
+    [Fact]
+    public async Task The_pump_reads_ahead_and_fires_a_timer_when_it_falls_due_never_before()
+    {
+        var cases = await AcceptedCasesAsync(3); // the review steps fall due 2025-11-06 17:30 (3 working days)
+        var due = TimeZoneInfo.ConvertTimeToUtc(new DateTime(2025, 11, 6, 17, 30, 0), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
+        // A server whose clock runs in real time, 2.5 s before that; Quartz runs the pump every second.
+        var running = new RunningClock(due.AddSeconds(-2.5));
+        var engine = new CaseEngine(Store, running, new EngineOptions { Calendar = await National.Value });
+        var interval = TimeSpan.FromSeconds(1);
+        var scheduling = await StartSchedulerAsync(Store, engine, "node-a", interval);
+        List<CaseTimer> timers = [];
+        var waited = Stopwatch.StartNew();
+        while (timers.Count < cases.Count || timers.Any(t => t.Status != TimerStatus.Fired))
+        {
+            if (waited.Elapsed > Patience) Assert.Fail($"{timers.Count(t => t.Status != TimerStatus.Fired)} review timers not fired after {Patience.TotalSeconds} s");
+            await Task.Delay(50);
+            await using var context = Store.CreateContext();
+            timers = await context.CaseTimers.AsNoTracking().Where(t => cases.Contains(t.CaseId) && t.Kind == TimerKind.NodeDue && t.DueAt == due).ToListAsync();
+        }
+        await scheduling.StopAsync();
+        Report("node", scheduling);
+        foreach (var timer in timers) output.WriteLine($"timer {timer.Id} fired {(timer.FiredAt!.Value - timer.DueAt).TotalMilliseconds} ms after due");
+
+        // Never early; and fired by the pass that read it ahead, not by one after it (that would be up to an interval late).
+        Assert.All(timers, t => Assert.True(t.FiredAt >= t.DueAt, $"timer {t.Id} fired at {t.FiredAt:O}, due {t.DueAt:O}"));
+        Assert.All(timers, t => Assert.True(t.FiredAt - t.DueAt < interval, $"timer {t.Id} fired {t.FiredAt - t.DueAt} after due"));
+        Assert.Equal(0, scheduling.Statistics.Failed);
+        await AssertEachTimerFiredOnceAsync(cases);
+    }
+
+    [Fact]
+    public void The_look_ahead_defaults_to_one_and_a_half_intervals_and_can_be_turned_off()
+    {
+        var options = new TimerSchedulingOptions { Provider = provider, ConnectionString = "x", Interval = TimeSpan.FromMilliseconds(800) };
+        Assert.Equal(TimeSpan.FromMilliseconds(1200), options.EffectiveLookAhead);
+        Assert.Equal(TimeSpan.Zero, (options with { LookAhead = TimeSpan.Zero }).EffectiveLookAhead);
+        Assert.Equal(TimeSpan.FromSeconds(3), (options with { LookAhead = TimeSpan.FromSeconds(3) }).EffectiveLookAhead);
+    }
+
+    /// <summary>The system clock moved to a start time: real time passes from there.</summary>
+    private sealed class RunningClock(DateTime start) : TimeProvider
+    {
+        private readonly TimeSpan _offset = start - DateTime.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + _offset;
     }
 
     [Fact]

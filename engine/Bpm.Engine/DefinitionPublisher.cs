@@ -32,7 +32,11 @@ public sealed class DefinitionPublisher(IEngineStore store, DefinitionLibrary li
 {
     private const int MaxAttempts = 5;
 
-    public async Task<PublishResult> PublishAsync(string text, DefinitionFormat format, string publishedBy, CancellationToken cancellationToken = default)
+    public Task<PublishResult> PublishAsync(string text, DefinitionFormat format, string publishedBy, CancellationToken cancellationToken = default) =>
+        PublishAsync(text, format, publishedBy, draftId: null, cancellationToken);
+
+    /// <summary>Publishes, and marks the draft it came from (if any) in the same transaction.</summary>
+    private async Task<PublishResult> PublishAsync(string text, DefinitionFormat format, string publishedBy, Guid? draftId, CancellationToken cancellationToken)
     {
         var compiled = DefinitionCompiler.Compile(text, format);
         if (!compiled.Succeeded) throw new DefinitionRejectedException(compiled.Diagnostics);
@@ -44,18 +48,17 @@ public sealed class DefinitionPublisher(IEngineStore store, DefinitionLibrary li
             await using var session = await store.OpenAsync(cancellationToken);
             var latest = await session.FindLatestDefinitionAsync(definition.Power.Code, cancellationToken);
             var warnings = compiled.Diagnostics.Where(d => !d.IsError).ToList();
+            var now = CaseEngine.Truncate(time.GetUtcNow().UtcDateTime);
+            var draft = draftId is { } id ? await session.FindDraftAsync(id, cancellationToken) : null;
             if (latest is not null && latest.ContentHash == hash)
             {
                 // Same meaning: no new version. A new layout is presentation only, so it may replace the old one.
-                if (latest.Layout != layout || latest.Subject != definition.Power.Subject)
-                {
-                    latest.Layout = layout;
-                    latest.Subject = definition.Power.Subject;
-                    await session.SaveAsync(cancellationToken);
-                }
+                var changed = latest.Layout != layout || latest.Subject != definition.Power.Subject;
+                latest.Layout = layout;
+                latest.Subject = definition.Power.Subject;
+                if (MarkPublished(draft, latest.Version, now) || changed) await session.SaveAsync(cancellationToken);
                 return new PublishResult(latest.PowerCode, latest.Version, latest.Id, hash, latest.State, false, warnings);
             }
-            var now = CaseEngine.Truncate(time.GetUtcNow().UtcDateTime);
             var version = new DefinitionVersion
             {
                 Id = Guid.CreateVersion7(), PowerCode = definition.Power.Code, PowerName = definition.Power.Name,
@@ -64,6 +67,7 @@ public sealed class DefinitionPublisher(IEngineStore store, DefinitionLibrary li
                 Layout = layout, PublishedAt = now, PublishedBy = publishedBy, StateChangedAt = now,
             };
             session.Add(version);
+            MarkPublished(draft, version.Version, now);
             try
             {
                 await session.SaveAsync(cancellationToken);
@@ -104,16 +108,16 @@ public sealed class DefinitionPublisher(IEngineStore store, DefinitionLibrary li
     public async Task<PublishResult> PublishDraftAsync(Guid draftId, string publishedBy, CancellationToken cancellationToken = default)
     {
         var draft = await FindDraftAsync(draftId, cancellationToken);
-        var result = await PublishAsync(draft.Text, draft.Format == "json" ? DefinitionFormat.Json : DefinitionFormat.Yaml, publishedBy, cancellationToken);
-        await using var session = await store.OpenAsync(cancellationToken);
-        var saved = await session.FindDraftAsync(draftId, cancellationToken);
-        if (saved is not null && saved.PublishedVersion is null)
-        {
-            saved.PublishedVersion = result.Version;
-            saved.PublishedAt = CaseEngine.Truncate(time.GetUtcNow().UtcDateTime);
-            await session.SaveAsync(cancellationToken);
-        }
-        return result;
+        return await PublishAsync(draft.Text, draft.Format == "json" ? DefinitionFormat.Json : DefinitionFormat.Yaml, publishedBy, draftId, cancellationToken);
+    }
+
+    /// <summary>Records the version a draft became (the first time it is published); false when there is nothing to record.</summary>
+    private static bool MarkPublished(DefinitionDraft? draft, int version, DateTime now)
+    {
+        if (draft is null || draft.PublishedVersion is not null) return false;
+        draft.PublishedVersion = version;
+        draft.PublishedAt = now;
+        return true;
     }
 
     public async Task<DefinitionDraft> FindDraftAsync(Guid draftId, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using Bpm.Engine.Ports;
 using Bpm.Engine.Runtime;
 using Bpm.Engine.State;
 
@@ -13,15 +14,20 @@ public sealed record CommandResult(
     IReadOnlyList<WorkItemView> OpenWorkItems,
     IReadOnlyList<IncidentView> OpenIncidents)
 {
-    public static CommandResult Of(CaseRun run) => new(
-        run.Case.Id,
-        CaseNumber.Of(run.Case),
-        run.Case.Status,
-        run.Case.Result,
-        run.Case.Revision,
-        run.WorkItems.Where(w => w.IsOpen).OrderBy(w => w.CreatedAt).ThenBy(w => w.Id)
+    public static CommandResult Of(CaseRun run) => Of(run.Case, run.WorkItems, run.OpenIncidents);
+
+    /// <summary>A case as loaded (a snapshot read outside any command): the same view a command returns.</summary>
+    public static CommandResult Of(CaseSnapshot snapshot) => Of(snapshot.Case, snapshot.WorkItems, snapshot.OpenIncidents);
+
+    private static CommandResult Of(Case @case, IEnumerable<WorkItem> workItems, IEnumerable<Incident> incidents) => new(
+        @case.Id,
+        CaseNumber.Of(@case),
+        @case.Status,
+        @case.Result,
+        @case.Revision,
+        workItems.Where(w => w.IsOpen).OrderBy(w => w.CreatedAt).ThenBy(w => w.Id)
             .Select(w => new WorkItemView(w.Id, w.NodeId, w.NodeName, w.Department, w.Role, w.Assignee)).ToList(),
-        run.OpenIncidents.Where(i => i.ResolvedAt is null)
+        incidents.Where(i => i.ResolvedAt is null)
             .Select(i => new IncidentView(i.Id, i.NodeId, i.Message, i.Attempts)).ToList());
 
     /// <summary>The open work item at a node (the only one, or the first when several branches sit there).</summary>

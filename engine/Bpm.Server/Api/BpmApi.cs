@@ -53,9 +53,15 @@ public static class BpmApi
     {
         if (!settings.DevelopmentTokens || settings.UsersFile is null)
             throw ApiException.NotFound("dev-tokens-off", "development tokens are off on this server");
-        var users = await SampleUsers.ReadAsync(settings.UsersFile, ct);
-        var user = users.FirstOrDefault(u => u.Id == body.User)
-            ?? throw ApiException.NotFound("user-not-found", $"no sample user '{body.User}'; there are: {string.Join(", ", users.Select(u => u.Id))}");
+        TokenUser user;
+        try
+        {
+            user = await SampleUsers.FindAsync(settings.UsersFile, body.User, ct);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw ApiException.NotFound("user-not-found", e.Message);
+        }
         var lifetime = TimeSpan.FromHours(Math.Clamp(body.Hours ?? 8, 1, 24));
         return Results.Ok(new DevTokenView(issuer.Mint(user, lifetime), user, DateTime.UtcNow.Add(lifetime)));
     }

@@ -36,28 +36,28 @@ public static class CaseEndpoints
         api.MapGet("/cases/{id:guid}/journal/verify", VerifyAsync).RequireAuthorization(BpmPolicies.CaseReader);
         api.MapPost("/cases/{id:guid}/withdraw", WithdrawAsync).RequireAuthorization(BpmRoles.Handler)
             .WithSummary("撤回: the applicant's withdrawal, registered by a handler of a department the case reached");
-        api.MapPost("/cases/{id:guid}/terminate", (Guid id, ReasonRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+        api.MapPost("/cases/{id:guid}/terminate", (Guid id, ReasonRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new Terminate(id, c.Actor, body.Reason), ct)).RequireAuthorization(BpmRoles.Administrator);
-        api.MapPost("/cases/{id:guid}/supplement", (Guid id, SupplementRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+        api.MapPost("/cases/{id:guid}/supplement", (Guid id, SupplementRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new SubmitSupplement(id, c.Actor, body.Data), ct)).RequireAuthorization(BpmRoles.Handler)
             .WithSummary("补正: the applicant's supplemented materials arrive");
-        api.MapPost("/cases/{id:guid}/special-procedures/{procedureId:guid}/end", (Guid id, Guid procedureId, EndProcedureRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+        api.MapPost("/cases/{id:guid}/special-procedures/{procedureId:guid}/end", (Guid id, Guid procedureId, EndProcedureRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new EndSpecialProcedure(id, procedureId, c.Actor, body.Result), ct)).RequireAuthorization(BpmRoles.Handler)
             .WithSummary("End a special procedure (听证、专家评审 …): the clock runs again, due times shift by the time it stood still");
-        api.MapPost("/cases/{id:guid}/extensions", (Guid id, ExtensionRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+        api.MapPost("/cases/{id:guid}/extensions", (Guid id, ExtensionRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new Extend(id, c.Actor, body.Approver, body.Reason, DurationOf(body)), ct)).RequireAuthorization(BpmRoles.Handler)
             .WithSummary("延长审批: extend the due date once, with the approver's approval on record");
-        api.MapPost("/cases/{id:guid}/supervision-orders/{orderId:guid}/answer", (Guid id, Guid orderId, AnswerRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+        api.MapPost("/cases/{id:guid}/supervision-orders/{orderId:guid}/answer", (Guid id, Guid orderId, AnswerRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new AnswerSupervision(id, orderId, c.Actor, body.Answer), ct)).RequireAuthorization(BpmRoles.Handler)
             .WithSummary("Answer a 督办 addressed to the caller's department");
-        api.MapPost("/cases/{id:guid}/supervision-orders", (Guid id, SupervisionRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+        api.MapPost("/cases/{id:guid}/supervision-orders", (Guid id, SupervisionRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new IssueSupervision(id, c.Actor, body.Department, body.Content)
             {
                 NodeId = body.NodeId,
                 AnswerWithin = body.AnswerWithinWorkingDays is { } days ? new Duration(days, TimeUnit.WorkingDay) : null,
             }, ct)).RequireAuthorization(BpmRoles.Supervisor)
             .WithSummary("督办: a supervisor opens a supervision order on a case, addressed to a department, with a response deadline");
-        api.MapPost("/cases/{id:guid}/supervision-orders/{orderId:guid}/close", (Guid id, Guid orderId, CloseSupervisionRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct) =>
+        api.MapPost("/cases/{id:guid}/supervision-orders/{orderId:guid}/close", (Guid id, Guid orderId, CloseSupervisionRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new CloseSupervision(id, orderId, c.Actor, body.Conclusion), ct)).RequireAuthorization(BpmRoles.Supervisor)
             .WithSummary("办结销号: a supervisor closes an open supervision order with its conclusion");
     }
@@ -91,7 +91,7 @@ public static class CaseEndpoints
         return new PageView<CaseRow>(cases.Items.Select(CaseRow.Of).ToList(), cases.Total, cases.Number, cases.Size);
     }
 
-    private static async Task<CaseView> GetAsync(Guid id, bool? journal, HttpContext http, IEngineStore store, CancellationToken ct)
+    private static async Task<CaseView> GetAsync(Guid id, bool? journal, HttpContext http, EngineStore store, CancellationToken ct)
     {
         await using var session = await store.OpenAsync(ct);
         var (snapshot, visits) = await CaseAccess.ReadAsync(session, id, Caller.From(http.User), ct);
@@ -99,7 +99,7 @@ public static class CaseEndpoints
         return CaseView.Of(snapshot, visits, entries);
     }
 
-    private static async Task<Bpm.Engine.Journal.JournalVerification> VerifyAsync(Guid id, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct)
+    private static async Task<Bpm.Engine.Journal.JournalVerification> VerifyAsync(Guid id, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct)
     {
         await CaseAccess.RequireAsync(store, id, Caller.From(http.User), ct);
         return await engine.VerifyJournalAsync(id, ct);
@@ -109,7 +109,7 @@ public static class CaseEndpoints
     /// Withdrawal is the applicant's act: the handler registers it on their behalf, so the engine sees the applicant
     /// (and the journal names the handler who registered it).
     /// </summary>
-    private static async Task<CommandResult> WithdrawAsync(Guid id, ReasonRequest body, HttpContext http, CaseEngine engine, IEngineStore store, CancellationToken ct)
+    private static async Task<CommandResult> WithdrawAsync(Guid id, ReasonRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         Case @case;
@@ -120,7 +120,7 @@ public static class CaseEndpoints
     }
 
     private static async Task<CommandResult> RunOnCaseAsync(
-        Guid id, HttpContext http, CaseEngine engine, IEngineStore store, Func<Caller, CaseCommand> command, CancellationToken ct)
+        Guid id, HttpContext http, CaseEngine engine, EngineStore store, Func<Caller, CaseCommand> command, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         await CaseAccess.RequireAsync(store, id, caller, ct);

@@ -31,7 +31,7 @@ public sealed record CaseView(
     public static CaseView Of(CaseSnapshot snapshot, IReadOnlyList<NodeVisit> visits, IReadOnlyList<JournalEntry>? journal)
     {
         var c = snapshot.Case;
-        var result = CommandResultOf(snapshot);
+        var result = CommandResult.Of(snapshot);
         return new CaseView(c.Id, CaseNumber.Of(c), c.PowerCode, c.Version, c.Status, c.Result, new ApplicantView(c.ApplicantId, c.ApplicantName),
             JsonNode.Parse(c.Data), c.AppliedAt, c.AcceptedAt, c.DecidedAt, c.EndedAt, c.PromisedDue, c.LegalDue, c.CertificateDue, c.Light,
             c.SuspendedSince is not null, c.SuspendedMs, c.WorkingMs, c.Extensions, c.Revision, result.OpenWorkItems, result.OpenIncidents,
@@ -43,12 +43,6 @@ public sealed record CaseView(
 
     public static VisitView VisitOf(NodeVisit v) =>
         new(v.Id, v.NodeId, v.NodeKind, v.Department, v.Handler, v.EnteredAt, v.LeftAt, v.Outcome, v.DueAt, v.Light, v.SuspendedMs, v.WorkingMs);
-
-    private static CommandResult CommandResultOf(CaseSnapshot s) => new(
-        s.Case.Id, CaseNumber.Of(s.Case), s.Case.Status, s.Case.Result, s.Case.Revision,
-        s.WorkItems.Where(w => w.IsOpen).OrderBy(w => w.CreatedAt).ThenBy(w => w.Id)
-            .Select(w => new WorkItemView(w.Id, w.NodeId, w.NodeName, w.Department, w.Role, w.Assignee)).ToList(),
-        s.OpenIncidents.Where(i => i.ResolvedAt is null).Select(i => new IncidentView(i.Id, i.NodeId, i.Message, i.Attempts)).ToList());
 }
 
 /// <summary>A case in a list.</summary>

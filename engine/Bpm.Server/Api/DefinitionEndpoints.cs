@@ -122,8 +122,7 @@ public static class DefinitionEndpoints
 
     private static async Task<IResult> GetVersionAsync(string code, int version, string? format, CaseEngine engine, IEngineStore store, CancellationToken ct)
     {
-        var (stored, definition) = await LoadAsync(code, version, engine, store, ct);
-        _ = stored;
+        var (_, definition) = await LoadAsync(code, version, engine, store, ct);
         return format?.ToLowerInvariant() switch
         {
             null or "" or "yaml" => Results.Text(DefinitionWriter.ToYaml(definition), "application/yaml; charset=utf-8"),

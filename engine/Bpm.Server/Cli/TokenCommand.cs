@@ -41,14 +41,15 @@ public static class TokenCommand
                 await errors.WriteLineAsync("token: no samples/users.json found; use --sub, --department and --role instead");
                 return Usage;
             }
-            var users = await SampleUsers.ReadAsync(request.UsersFile, cancellationToken);
-            var found = users.FirstOrDefault(u => u.Id == id);
-            if (found is null)
+            try
             {
-                await errors.WriteLineAsync($"token: no sample user '{id}'; there are: {string.Join(", ", users.Select(u => u.Id))}");
+                who = await SampleUsers.FindAsync(request.UsersFile, id, cancellationToken);
+            }
+            catch (KeyNotFoundException e)
+            {
+                await errors.WriteLineAsync("token: " + e.Message);
                 return Usage;
             }
-            who = found;
         }
         else if (request.Subject is { } sub && request.Roles.Length > 0)
         {

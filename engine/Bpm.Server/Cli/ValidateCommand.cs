@@ -10,7 +10,10 @@ public static class ValidateCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> inputs, TextWriter output, CancellationToken cancellationToken)
     {
-        var files = Expand(inputs, output, out var missing);
+        var found = DefinitionFiles.Find(inputs);
+        foreach (var input in found.Missing) await output.WriteLineAsync($"{input}: error: no such file or folder");
+        var files = found.Files;
+        var missing = found.Missing.Count;
         if (files.Count == 0)
         {
             await output.WriteLineAsync(missing > 0 ? "validate: no such files" : "validate: give one or more .yaml/.yml/.json files or folders");
@@ -38,28 +41,5 @@ public static class ValidateCommand
         await output.WriteLineAsync(
             $"{files.Count} file(s) checked: {valid} valid, {errors} error(s), {warnings} warning(s)");
         return errors > 0 ? HasErrors : Ok;
-    }
-
-    /// <summary>Files as given, and the definition files directly inside any folder given, each with the name to print.</summary>
-    private static List<(string File, string Display)> Expand(IReadOnlyList<string> inputs, TextWriter output, out int missing)
-    {
-        var files = new List<(string File, string Display)>();
-        missing = 0;
-        foreach (var input in inputs)
-        {
-            if (Directory.Exists(input))
-                files.AddRange(Directory.EnumerateFiles(input)
-                    .Where(f => DefinitionCompiler.FormatOf(f) is not null)
-                    .Order(StringComparer.Ordinal)
-                    .Select(f => (f, Path.Combine(input, Path.GetFileName(f)))));
-            else if (File.Exists(input))
-                files.Add((input, input));
-            else
-            {
-                output.WriteLine($"{input}: error: no such file or folder");
-                missing++;
-            }
-        }
-        return files.DistinctBy(f => Path.GetFullPath(f.File)).ToList();
     }
 }

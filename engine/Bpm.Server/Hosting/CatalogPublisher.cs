@@ -19,9 +19,9 @@ public sealed class CatalogPublisher(CaseEngine engine, ILogger<CatalogPublisher
     public async Task PublishFolderAsync(string folder, CancellationToken cancellationToken)
     {
         var entries = new List<CatalogEntry>();
-        foreach (var file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+        foreach (var (file, _) in Cli.DefinitionFiles.InFolder(folder))
         {
-            if (DefinitionCompiler.FormatOf(file) is not { } format) continue;
+            var format = DefinitionCompiler.FormatOf(file)!.Value;
             var name = Path.GetFileName(file);
             try
             {

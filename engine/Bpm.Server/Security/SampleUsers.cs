@@ -16,4 +16,12 @@ public static class SampleUsers
         return await JsonSerializer.DeserializeAsync<List<TokenUser>>(stream, Json, cancellationToken)
             ?? throw new InvalidDataException($"{path}: expected a JSON array of users");
     }
+
+    /// <summary>The sample user with this id; otherwise a <see cref="KeyNotFoundException"/> naming the ids there are.</summary>
+    public static async Task<TokenUser> FindAsync(string path, string id, CancellationToken cancellationToken)
+    {
+        var users = await ReadAsync(path, cancellationToken);
+        return users.FirstOrDefault(u => u.Id == id)
+            ?? throw new KeyNotFoundException($"no sample user '{id}'; there are: {string.Join(", ", users.Select(u => u.Id))}");
+    }
 }

@@ -54,6 +54,8 @@ public abstract class ApiScenarios(ApiFixture fixture)
         var published = await Json(await deployer.PostAsync($"/api/definitions/drafts/{first["id"]}/publish", null), HttpStatusCode.OK);
         Assert.Equal(1, (int)published["version"]!);
         Assert.True((bool)published["created"]!);
+        var marked = await Json(await deployer.GetAsync($"/api/definitions/drafts/{first["id"]}"), HttpStatusCode.OK);
+        Assert.Equal(1, (int?)marked["draftPublishedAs"]);
 
         // A second version with a changed join: the draft lists the change against v1.
         var second = await Json(await deployer.PostAsync("/api/definitions/drafts", Yaml(TestDefinitions.Joint(code, join: "any"))), HttpStatusCode.Created);

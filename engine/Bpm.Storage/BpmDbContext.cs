@@ -25,6 +25,8 @@ public abstract class BpmDbContext : DbContext
     internal const int UrlLength = 2048;     // webhook URLs
     internal const int PointsPrecision = 12; // penalty points: numeric(12,2)
     internal const int PointsScale = 2;
+    internal const int MoneyPrecision = 18;  // fees in yuan: numeric(18,2)
+    internal const int MoneyScale = 2;
 
     private protected BpmDbContext(DbContextOptions options) : base(options)
     {
@@ -45,6 +47,10 @@ public abstract class BpmDbContext : DbContext
     public DbSet<Warning> Warnings => Set<Warning>();
     public DbSet<SupervisionOrder> SupervisionOrders => Set<SupervisionOrder>();
     public DbSet<PenaltyPoint> PenaltyPoints => Set<PenaltyPoint>();
+    public DbSet<RuleHit> RuleHits => Set<RuleHit>();
+    public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<Complaint> Complaints => Set<Complaint>();
+    public DbSet<FeeCharge> FeeCharges => Set<FeeCharge>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
@@ -245,6 +251,71 @@ public abstract class BpmDbContext : DbContext
             e.HasIndex(x => x.CaseId).HasDatabaseName("ix_supervision_orders_case_id");
             e.HasIndex(x => new { x.Department, x.Status }).HasDatabaseName("ix_supervision_orders_department_status");
             e.HasIndex(x => new { x.Status, x.ResponseDue }).HasDatabaseName("ix_supervision_orders_status_response_due");
+            e.Property(x => x.SignedBy).HasMaxLength(IdLength);
+            e.Property(x => x.AnswerKind).HasMaxLength(EnumLength);
+            e.Property(x => x.AnsweredBy).HasMaxLength(IdLength);
+            e.Property(x => x.ClosedBy).HasMaxLength(IdLength);
+            e.Ignore(x => x.IsOpen);
+            // Supervisors' list and the exchange export by time window: newest first over issued_at.
+            e.HasIndex(x => x.IssuedAt).HasDatabaseName("ix_supervision_orders_issued_at");
+        });
+
+        modelBuilder.Entity<RuleHit>(e =>
+        {
+            e.ToTable("rule_hits");
+            e.HasKey(x => x.Id).HasName("pk_rule_hits");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.Rule).HasMaxLength(CodeLength);
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Actor).HasMaxLength(IdLength);
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_rule_hits_case_id");
+            e.HasIndex(x => new { x.Rule, x.At }).HasDatabaseName("ix_rule_hits_rule_at");
+            e.HasIndex(x => new { x.Department, x.At }).HasDatabaseName("ix_rule_hits_department_at");
+        });
+
+        modelBuilder.Entity<Rating>(e =>
+        {
+            e.ToTable("ratings");
+            e.HasKey(x => x.Id).HasName("pk_ratings");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.Stage).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.Channel).HasMaxLength(EnumLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Rectification).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.RectifyLight).HasConversion<string>().HasMaxLength(EnumLength);
+            e.Property(x => x.RectifiedBy).HasMaxLength(IdLength);
+            e.Ignore(x => x.IsBad);
+            // 一事一评: one rating per case and stage, however many requests race.
+            e.HasIndex(x => new { x.CaseId, x.Stage }).IsUnique().HasDatabaseName("ux_ratings_case_id_stage");
+            e.HasIndex(x => x.RatedAt).HasDatabaseName("ix_ratings_rated_at");
+            e.HasIndex(x => new { x.Department, x.Rectification }).HasDatabaseName("ix_ratings_department_rectification");
+        });
+
+        modelBuilder.Entity<Complaint>(e =>
+        {
+            e.ToTable("complaints");
+            e.HasKey(x => x.Id).HasName("pk_complaints");
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Complainant).HasMaxLength(NameLength);
+            e.Property(x => x.Contact).HasMaxLength(NameLength);
+            e.Property(x => x.RoutedTo).HasMaxLength(IdLength);
+            e.Property(x => x.ReceivedBy).HasMaxLength(IdLength);
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_complaints_case_id");
+            e.HasIndex(x => new { x.Department, x.ReceivedAt }).HasDatabaseName("ix_complaints_department_received_at");
+        });
+
+        modelBuilder.Entity<FeeCharge>(e =>
+        {
+            e.ToTable("fee_charges");
+            e.HasKey(x => x.Id).HasName("pk_fee_charges");
+            e.Property(x => x.Name).HasMaxLength(NameLength);
+            e.Property(x => x.Amount).HasPrecision(MoneyPrecision, MoneyScale);
+            e.Property(x => x.Payer).HasMaxLength(NameLength);
+            e.Property(x => x.ChargedBy).HasMaxLength(IdLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.HasIndex(x => x.CaseId).HasDatabaseName("ix_fee_charges_case_id");
         });
 
         modelBuilder.Entity<PenaltyPoint>(e =>

@@ -95,10 +95,11 @@ internal sealed class CaseLoader
     private static WorkItemStatus[] OpenWorkItemStatuses =>
         Enum.GetValues<WorkItemStatus>().Where(s => new WorkItem { Status = s }.IsOpen).ToArray();
 
-    // What the port calls pending and open (IEngineSession.LoadCaseAsync); the engine has no predicate for these.
+    // What the port calls pending (IEngineSession.LoadCaseAsync); the engine has no predicate for it.
     private static TimerStatus[] PendingTimerStatuses => [TimerStatus.Pending];
 
-    private static SupervisionStatus[] OpenOrderStatuses => [SupervisionStatus.Issued, SupervisionStatus.Overdue];
+    private static SupervisionStatus[] OpenOrderStatuses =>
+        Enum.GetValues<SupervisionStatus>().Where(s => new SupervisionOrder { Status = s }.IsOpen).ToArray();
 
     /// <summary>The statements, for tests and diagnostics.</summary>
     public string Sql => _sql;

@@ -67,6 +67,12 @@ public sealed class EngineSession : IEngineSession
     public Task<decimal> PenaltyPointsAsync(string department, string period, CancellationToken cancellationToken) =>
         _store.Queries.PenaltyPoints(_context, department, period, cancellationToken);
 
+    public async Task<Rating?> FindRatingAsync(Guid id, CancellationToken cancellationToken) =>
+        await _context.Ratings.FindAsync([id], cancellationToken);
+
+    public async Task<IReadOnlyList<Rating>> LoadRatingsAsync(Guid caseId, CancellationToken cancellationToken) =>
+        await _context.Ratings.AsNoTracking().Where(r => r.CaseId == caseId).OrderBy(r => r.RatedAt).ThenBy(r => r.Id).ToListAsync(cancellationToken);
+
     public void Add<T>(T entity) where T : class
     {
         ArgumentNullException.ThrowIfNull(entity);

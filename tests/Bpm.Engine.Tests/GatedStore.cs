@@ -35,6 +35,8 @@ public sealed class GatedStore(IEngineStore inner, int parties) : IEngineStore
         public Task<CommandReceipt?> FindReceiptAsync(string key, CancellationToken ct) => inner.FindReceiptAsync(key, ct);
         public Task<IReadOnlyList<DueTimer>> FindDueTimersAsync(DateTime now, int limit, CancellationToken ct) => inner.FindDueTimersAsync(now, limit, ct);
         public Task<decimal> PenaltyPointsAsync(string department, string period, CancellationToken ct) => inner.PenaltyPointsAsync(department, period, ct);
+        public Task<Rating?> FindRatingAsync(Guid id, CancellationToken ct) => inner.FindRatingAsync(id, ct);
+        public Task<IReadOnlyList<Rating>> LoadRatingsAsync(Guid caseId, CancellationToken ct) => inner.LoadRatingsAsync(caseId, ct);
         public void Add<T>(T entity) where T : class => inner.Add(entity);
 
         public async Task SaveAsync(CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Bpm.Definitions.Model;
 using Bpm.Engine.Runtime;
 using Bpm.Engine.State;
+using Bpm.Engine.Time;
 
 namespace Bpm.Engine.Commands;
 
@@ -88,6 +89,8 @@ public sealed record AddSigner(Guid CaseId, Actor Actor, string NodeId, string D
         run.OpenVisit(child, child.NodeId, NodeKind.Task, Department);
         var item = run.OpenWorkItem(child, child.NodeId, StepName ?? $"加签：{Department}", Department, Role);
         run.Journal("signer-added", NodeId, new { branch = child.BranchId, workItem = item.Id, department = Department, role = Role });
+        if (!run.Model.NamesDepartment(Department))
+            run.Clock.Hit(OversightRules.OutOfProcessStep, $"「{block.Name}」加签流程外部门{Department}", NodeId, Actor.Department ?? block.Lead);
         return Task.CompletedTask;
     }
 }

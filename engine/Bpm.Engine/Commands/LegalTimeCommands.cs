@@ -2,6 +2,7 @@ using Bpm.Definitions.Model;
 using Bpm.Engine.Behaviors;
 using Bpm.Engine.Runtime;
 using Bpm.Engine.State;
+using Bpm.Engine.Time;
 
 namespace Bpm.Engine.Commands;
 
@@ -77,8 +78,7 @@ public sealed record Extend(Guid CaseId, Actor Actor, string Approver, string Re
         {
             foreach (var department in run.ResponsibleDepartments())
             {
-                run.Clock.Warn("late-extension", Light.RedCard, $"延期申请晚于法定时限（{legal:yyyy-MM-dd HH:mm} UTC）提出，按超时办结处理", null, department);
-                run.Clock.Charge("late-extension", department);
+                run.Clock.Hit(OversightRules.LateExtension, $"延期申请晚于法定时限（{legal:yyyy-MM-dd HH:mm} UTC）提出，按超时办结处理", null, department);
             }
             run.Journal("extension-refused", null, new { approver = Approver, reason = Reason, by = By.ToString(), legalDue = legal });
             run.RefuseAfterSaving(new StateConflictException("extension-too-late",
@@ -100,69 +100,6 @@ public sealed record Extend(Guid CaseId, Actor Actor, string Approver, string Re
     }
 }
 
-/// <summary>The supervised department answers a 督办 (说明/整改) before its deadline.</summary>
-public sealed record AnswerSupervision(Guid CaseId, Guid OrderId, Actor Actor, string Answer) : CaseIdCommand(CaseId, Actor)
-{
-    public override string Name => "answer-supervision";
-
-    internal override Task ExecuteAsync(CaseRun run, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(Answer)) throw new CommandRejectedException("answer-required", "a supervision order is answered with an explanation or a rectification");
-        var order = run.OpenOrders.Find(o => o.Id == OrderId)
-            ?? throw new StateConflictException("order-not-open", $"supervision order {OrderId} is not open on this case");
-        if (Actor.Department is { } department && department != order.Department)
-            throw new ForbiddenException("other-department", $"the order is addressed to {order.Department}");
-        order.Status = SupervisionStatus.Answered;
-        order.AnsweredAt = run.Now;
-        order.Answer = Answer;
-        run.OpenOrders.Remove(order);
-        run.Clock.Cancel(t => t.SubjectId == order.Id);
-        run.Journal("supervision-answered", order.NodeId, new { order = order.Id, answer = Answer });
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>
-/// 督办 opened by a supervisor (电子监察 staff) on a case of their own choosing, addressed to a department with a
-/// response deadline (default: the policy's 5 working days). It changes nothing in how the case is handled.
-/// </summary>
-public sealed record IssueSupervision(Guid CaseId, Actor Supervisor, string Department, string Content) : CaseIdCommand(CaseId, Supervisor)
-{
-    public string? NodeId { get; init; }
-    public Duration? AnswerWithin { get; init; }
-
-    public override string Name => "issue-supervision";
-
-    internal override Task ExecuteAsync(CaseRun run, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(Department) || string.IsNullOrWhiteSpace(Content))
-            throw new CommandRejectedException("supervision-incomplete", "a supervision order names the supervised department and what it is about");
-        if (NodeId is { } node && !run.Model.Contains(node))
-            throw new CommandRejectedException("unknown-node", $"'{node}' is not a step of {run.Case.PowerCode}");
-        run.Clock.Supervise("manual", run.Case.Light, Content, NodeId, Department, AnswerWithin);
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>A supervisor closes (办结销号) an open 督办 with a conclusion, answered or not.</summary>
-public sealed record CloseSupervision(Guid CaseId, Guid OrderId, Actor Supervisor, string Conclusion) : CaseIdCommand(CaseId, Supervisor)
-{
-    public override string Name => "close-supervision";
-
-    internal override Task ExecuteAsync(CaseRun run, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(Conclusion)) throw new CommandRejectedException("conclusion-required", "closing a supervision order records its conclusion");
-        var order = run.OpenOrders.Find(o => o.Id == OrderId)
-            ?? throw new StateConflictException("order-not-open", $"supervision order {OrderId} is not open on this case");
-        order.Status = SupervisionStatus.Closed;
-        order.Answer ??= Conclusion;
-        run.OpenOrders.Remove(order);
-        run.Clock.Cancel(t => t.SubjectId == order.Id);
-        run.Journal("supervision-closed", order.NodeId, new { order = order.Id, no = order.No, conclusion = Conclusion });
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
 /// Applies a due timer exactly once: the timer row changes state in the same transaction as its effect, so a repeat
 /// (another server, a restart, a misfire catch-up) finds it no longer pending and does nothing.
@@ -180,7 +117,9 @@ public sealed record FireTimer(Guid CaseId, Guid TimerId) : CaseIdCommand(CaseId
         timer.FiredAt = run.Now;
         run.PendingTimers.Remove(timer);
         run.Journal("timer-fired", timer.NodeId, new { timer = timer.Id, kind = timer.Kind.ToString(), dueAt = timer.DueAt });
-        if (run.Case.IsOver) return Task.CompletedTask;
+        // Oversight outlives the case: a 督办 or a 差评整改 about a finished case still has its deadline.
+        if (timer.Kind == TimerKind.RectificationDue) return RatingEffects.RectificationOverdueAsync(run, timer, cancellationToken);
+        if (run.Case.IsOver && timer.Kind != TimerKind.SupervisionResponse) return Task.CompletedTask;
         TimerEffects.Apply(run, timer);
         return Task.CompletedTask;
     }
@@ -235,9 +174,11 @@ internal static class TimerEffects
             case TimerKind.SupervisionResponse:
             {
                 var order = run.OpenOrders.Find(o => o.Id == timer.SubjectId);
-                if (order is null || order.Status != SupervisionStatus.Issued) break;
+                if (order is null || order.Status is not (SupervisionStatus.Issued or SupervisionStatus.Signed or SupervisionStatus.Returned)) break;
                 order.Status = SupervisionStatus.Overdue;
-                Raise(run, Light.RedCard);
+                order.EscalatedAt = order.StatusAt = run.Now;
+                run.Journal("supervision-overdue", order.NodeId, new { order = order.Id, no = order.No, department = order.Department, responseDue = order.ResponseDue });
+                if (!run.Case.IsOver) Raise(run, Light.RedCard);
                 clock.Escalate(timer.Kind, "supervision-overdue", Light.RedCard, $"督办单{order.No}逾期未反馈", order.NodeId, [order.Department], order.ResponseDue);
                 break;
             }
@@ -286,8 +227,7 @@ internal static class TimerEffects
         run.CausedBy = item.Id;
         run.Clock.Accepted(run.Case.AppliedAt);
         run.Journal("deemed-accepted", nodeId, new { workItem = item.Id, acceptedAt = run.Case.AppliedAt });
-        run.Clock.Warn("no-supplement-notice", Light.Red, "收件后逾期未一次性告知补正，视为受理", nodeId, item.Department);
-        run.Clock.Charge("no-supplement-notice", item.Department);
+        run.Clock.Hit(OversightRules.NoSupplementNotice, "收件后逾期未一次性告知补正，视为受理", nodeId, item.Department);
         var token = run.Tokens.Find(t => t.Id == item.TokenId)!;
         run.Leave(token, task, outcome.Name, Verdict.Approve, Actor.System.Id);
     }

@@ -3,6 +3,7 @@ using Bpm.Definitions.Model;
 using Bpm.Engine.Discretion;
 using Bpm.Engine.Runtime;
 using Bpm.Engine.State;
+using Bpm.Engine.Time;
 
 namespace Bpm.Engine.Commands;
 
@@ -215,6 +216,8 @@ public sealed record Transfer(Guid WorkItemId, Actor Actor, string Reason) : Wor
             item.ClaimedAt = run.Now;
         }
         run.Journal("transferred", item.NodeId, new { workItem = item.Id, from, to = new { department = item.Department, assignee = item.Assignee }, reason = Reason });
+        if (departmentChanges && !run.Model.NamesDepartment(item.Department))
+            run.Clock.Hit(OversightRules.OutOfProcessStep, $"「{item.NodeName}」转办至流程外部门{item.Department}（原{from.department}）", item.NodeId, from.department);
         if (!departmentChanges) return;
         // Node timing is per department: the new department's time starts now.
         var token = TokenOf(run, item);
@@ -245,6 +248,13 @@ internal sealed record Step(TaskNode? Task, IReadOnlyList<Outcome> Outcomes, IRe
         item.FormData = form.Count > 0 ? form.ToJsonString() : null;
         run.CausedBy = item.Id;
         run.Journal("work-item-completed", item.NodeId, new { workItem = item.Id, outcome = outcome.Name, opinion, form = form.Count > 0 ? form : null, penalty });
+        // Rule 17 refuses a fine outside its band without grounds (the case stays unchanged); one that leaves the band on
+        // recorded 从轻/从重/减轻 grounds goes through and is kept as a 预警纠错 hit for the supervisors to review.
+        if (penalty is { Adjustment: { } adjustment })
+            run.Clock.Hit(OversightRules.DiscretionOutsideBand,
+                $"罚款 {penalty.Amount} 元偏离{penalty.Tier}档基准 {penalty.BandAmount}，{adjustment}：{penalty.Grounds ?? penalty.Mitigation}", item.NodeId, item.Department);
+        if (item.NodeId == run.Model.AcceptanceNodeId && outcome.Verdict == Verdict.Reject && string.IsNullOrWhiteSpace(opinion))
+            run.Clock.Hit(OversightRules.NotAcceptedWithoutReason, $"「{item.NodeName}」以「{outcome.Name}」办结，未说明理由", item.NodeId, item.Department);
 
         var token = run.Tokens.Find(t => t.Id == item.TokenId) ?? throw new InvalidOperationException($"work item {item.Id} has no live token");
         if (item.NodeId == run.Model.AcceptanceNodeId)

@@ -17,7 +17,7 @@ public interface IEngineSession : IAsyncDisposable
 {
     /// <summary>
     /// The case with its live tokens (Active, Waiting, Arrived: <see cref="Token.IsLive"/>), open work items, open
-    /// visits, open incidents, pending timers, open suspensions (EndedAt null) and open supervision orders (Issued or Overdue).
+    /// visits, open incidents, pending timers, open suspensions (EndedAt null) and open supervision orders (every status but Closed).
     /// </summary>
     Task<CaseSnapshot?> LoadCaseAsync(Guid caseId, CancellationToken cancellationToken);
 
@@ -50,6 +50,12 @@ public interface IEngineSession : IAsyncDisposable
 
     /// <summary>Points a department has been charged in a period, for the cap.</summary>
     Task<decimal> PenaltyPointsAsync(string department, string period, CancellationToken cancellationToken);
+
+    /// <summary>A 好差评 rating by id, tracked (a command may change its 整改 state).</summary>
+    Task<Rating?> FindRatingAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>The ratings of a case, oldest first, untracked.</summary>
+    Task<IReadOnlyList<Rating>> LoadRatingsAsync(Guid caseId, CancellationToken cancellationToken);
 
     /// <summary>Registers a new row (case, token, work item, visit, journal entry, incident, receipt, document, definition).</summary>
     void Add<T>(T entity) where T : class;

@@ -213,19 +213,42 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         });
     }
 
-    public SupervisionOrder Supervise(string rule, Light level, string content, string? nodeId, string department, Duration? answerWithin = null)
+    public SupervisionOrder Supervise(string rule, Light level, string content, string? nodeId, string department, Duration? answerWithin = null, Guid? ruleHit = null)
     {
         var order = new SupervisionOrder
         {
             Id = Guid.CreateVersion7(), CaseId = run.Case.Id, No = $"DB{run.Now:yyyyMMdd}-{Guid.CreateVersion7().ToString("N")[^6..].ToUpperInvariant()}",
             Rule = rule, Level = level, Department = department, Supervisor = Time.Policy.Supervisor, NodeId = nodeId, Content = content,
             IssuedAt = run.Now, ResponseDue = Time.DueAt(run.Now, answerWithin ?? Time.Policy.SupervisionAnswerPeriod), Status = SupervisionStatus.Issued,
+            RuleHitId = ruleHit, StatusAt = run.Now,
         };
         run.OpenOrders.Add(order);
         run.Session.Add(order);
         Schedule(TimerKind.SupervisionResponse, order.ResponseDue, nodeId: nodeId, subject: order.Id);
-        run.Journal("supervision-issued", nodeId, new { order = order.Id, no = order.No, department, rule, responseDue = order.ResponseDue });
+        run.Journal("supervision-issued", nodeId, new { order = order.Id, no = order.No, department, rule, responseDue = order.ResponseDue, ruleHit });
+        Notify("supervision-issued", department, order.ResponseDue, level, null, order.No);
         return order;
+    }
+
+    /// <summary>
+    /// 预警纠错: records a rule hit against the department, with its 预警 and journal entry, charges the rule's points
+    /// and, when the policy says so, opens a 督办 about it. Without a calendar (no policy) only the hit is kept.
+    /// </summary>
+    public RuleHit Hit(string rule, string detail, string? nodeId, string department)
+    {
+        var action = time?.Policy.RuleHits.GetValueOrDefault(rule) ?? OversightRules.Defaults.GetValueOrDefault(rule) ?? new RuleHitAction(rule, Light.Red, false);
+        var hit = new RuleHit
+        {
+            Id = Guid.CreateVersion7(), CaseId = run.Case.Id, PowerCode = run.Case.PowerCode, Rule = rule, Level = action.Level,
+            NodeId = nodeId, Department = department, Detail = detail, Actor = run.Actor.Id, At = run.Now,
+        };
+        run.Session.Add(hit);
+        run.Journal("rule-hit", nodeId, new { hit = hit.Id, rule, name = action.Name, level = action.Level.ToString(), department, detail });
+        Warn(rule, action.Level, $"{action.Name}：{detail}", nodeId, department);
+        Charge(rule, department);
+        if (time is not null && action.Supervise)
+            hit.OrderId = Supervise(rule, action.Level, $"{action.Name}：{detail}", nodeId, department, ruleHit: hit.Id).Id;
+        return hit;
     }
 
     private readonly List<(string EventKind, string Department, decimal? Points)> _charges = [];

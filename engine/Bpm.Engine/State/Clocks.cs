@@ -24,6 +24,8 @@ public enum TimerKind
     SupervisionResponse,
     /// <summary>A wait node's time is up.</summary>
     Wait,
+    /// <summary>A 差评整改 item was not rectified by its deadline.</summary>
+    RectificationDue,
 }
 
 public enum TimerStatus { Pending, Fired, Cancelled }
@@ -91,7 +93,12 @@ public sealed class Warning
     public DateTime At { get; set; }
 }
 
-public enum SupervisionStatus { Issued, Answered, Overdue, Closed }
+/// <summary>
+/// The 督办 lifecycle (domain.md §3): 已发出 → 已签收 → 已反馈 → 审核通过结案, or 退回重办 (back to the department with a
+/// new deadline); an order not answered by its deadline is 逾期未反馈 (escalated: red card, notice, points) and can
+/// still be answered late. Every state but Closed is open.
+/// </summary>
+public enum SupervisionStatus { Issued, Answered, Overdue, Closed, Signed, Returned }
 
 /// <summary>督办: an order to the responsible department, with a deadline to answer (GB/T 39046 table 11).</summary>
 public sealed class SupervisionOrder
@@ -100,7 +107,7 @@ public sealed class SupervisionOrder
     public Guid CaseId { get; set; }
     /// <summary>监察编号.</summary>
     public string No { get; set; } = "";
-    /// <summary>监察规则编号, e.g. overdue-legal.</summary>
+    /// <summary>监察规则编号, e.g. case-red-card, manual, fee-on-free-power.</summary>
     public string Rule { get; set; } = "";
     /// <summary>监察预警类型: yellow, red, red-card.</summary>
     public Light Level { get; set; }
@@ -115,6 +122,26 @@ public sealed class SupervisionOrder
     public SupervisionStatus Status { get; set; }
     public DateTime? AnsweredAt { get; set; }
     public string? Answer { get; set; }
+    /// <summary>The rule hit that opened the order; null for one a supervisor opened by hand.</summary>
+    public Guid? RuleHitId { get; set; }
+    /// <summary>签收: when and by whom the department took the order (reset when it is returned).</summary>
+    public DateTime? SignedAt { get; set; }
+    public string? SignedBy { get; set; }
+    /// <summary>说明 (explanation) or 整改 (rectification).</summary>
+    public string? AnswerKind { get; set; }
+    public string? AnsweredBy { get; set; }
+    /// <summary>How many times the supervisor returned the answer (退回重办).</summary>
+    public int Returns { get; set; }
+    /// <summary>When the deadline passed unanswered (升级).</summary>
+    public DateTime? EscalatedAt { get; set; }
+    public DateTime? ClosedAt { get; set; }
+    public string? ClosedBy { get; set; }
+    /// <summary>监察结果描述: the supervisor's conclusion on closing.</summary>
+    public string? Conclusion { get; set; }
+    /// <summary>状态产生时间: when the order last changed state.</summary>
+    public DateTime StatusAt { get; set; }
+
+    public bool IsOpen => Status != SupervisionStatus.Closed;
 }
 
 /// <summary>扣分: points charged to a department by the rule table, capped per period.</summary>

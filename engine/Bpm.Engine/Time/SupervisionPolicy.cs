@@ -74,7 +74,23 @@ public sealed record SupervisionPolicy
         ["supervision-overdue"] = 2m,
         ["late-extension"] = 1m,
         ["no-supplement-notice"] = 1m,
+        [OversightRules.DiscretionOutsideBand] = 2m,
+        [OversightRules.FeeOnFreePower] = 3m,
+        [OversightRules.FeeAboveStandard] = 2m,
+        [OversightRules.OutOfProcessStep] = 1m,
+        [OversightRules.NotAcceptedWithoutReason] = 1m,
+        ["bad-rating"] = 0.5m,
+        ["bad-rating-overdue"] = 1m,
     };
+
+    /// <summary>预警纠错 rules: what each hit is called, its 预警类型 and whether it opens a 督办 (and notifies).</summary>
+    public IReadOnlyDictionary<string, RuleHitAction> RuleHits { get; init; } = OversightRules.Defaults;
+
+    /// <summary>差评整改: the department has this long to rectify a 差评 and call the applicant back (四川 15 wd; rule 26).</summary>
+    public Duration RectifyWithin { get; init; } = new(15, TimeUnit.WorkingDay);
+
+    /// <summary>The quarterly grade from the points charged in the quarter.</summary>
+    public QuarterGrades Grades { get; init; } = new();
 
     /// <summary>At most this many points per department per calendar month.</summary>
     public decimal PointsCapPerMonth { get; init; } = 20m;
@@ -85,6 +101,10 @@ public sealed record SupervisionPolicy
         ["case-warning"] = ("办件即将到期提示", "{{department}}：办件{{case.no}}（{{power.name}}）将于{{due}}到达承诺时限，请抓紧办理。"),
         ["case-overdue"] = ("办件超期通知", "{{department}}：办件{{case.no}}（{{power.name}}）已超过{{limit}}（{{due}}），当前为{{light}}，请立即办理并说明原因。"),
         ["supervision-overdue"] = ("督办逾期未反馈", "{{department}}：督办单{{order}}（办件{{case.no}}）已逾期未反馈，已记录扣分。"),
+        ["supervision-issued"] = ("督办通知", "{{department}}：办件{{case.no}}（{{power.name}}）收到督办单{{order}}，请签收并于{{due}}前反馈。"),
+        ["rule-hit"] = ("预警纠错", "{{department}}：办件{{case.no}}（{{power.name}}）触发监察规则：{{light}}，请立即纠正。"),
+        ["bad-rating"] = ("差评整改通知", "{{department}}：办件{{case.no}}（{{power.name}}）收到差评，请于{{due}}前完成整改并回访。"),
+        ["complaint"] = ("投诉转办", "{{department}}：收到对办件{{case.no}}（{{power.name}}）的投诉，请核查处理。"),
         ["node-overdue"] = ("环节时限提示", "{{department}}：办件{{case.no}}（{{power.name}}）的办理环节{{limit}}为{{due}}，当前为{{light}}，请及时办理。"),
     };
 }

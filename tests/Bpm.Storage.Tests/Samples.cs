@@ -256,8 +256,19 @@ internal static class Samples
         IssuedAt = At(minute),
         ResponseDue = At(minute + 3 * 24 * 60),
         Status = status,
-        AnsweredAt = status == SupervisionStatus.Answered ? At(minute + 60) : null,
-        Answer = status == SupervisionStatus.Answered ? "已补办，原因系系统故障。" : null,
+        AnsweredAt = status is SupervisionStatus.Answered or SupervisionStatus.Closed ? At(minute + 60) : null,
+        Answer = status is SupervisionStatus.Answered or SupervisionStatus.Closed ? "已补办，原因系系统故障。" : null,
+        AnswerKind = status is SupervisionStatus.Answered or SupervisionStatus.Closed ? "说明" : null,
+        AnsweredBy = status is SupervisionStatus.Answered or SupervisionStatus.Closed ? "zhang" : null,
+        SignedAt = status == SupervisionStatus.Issued ? null : At(minute + 10),
+        SignedBy = status == SupervisionStatus.Issued ? null : "zhang",
+        Returns = status == SupervisionStatus.Returned ? 1 : 0,
+        EscalatedAt = status == SupervisionStatus.Overdue ? At(minute + 3 * 24 * 60) : null,
+        ClosedAt = status == SupervisionStatus.Closed ? At(minute + 120) : null,
+        ClosedBy = status == SupervisionStatus.Closed ? "jiancha" : null,
+        Conclusion = status == SupervisionStatus.Closed ? "说明属实，予以结案。" : null,
+        RuleHitId = status == SupervisionStatus.Overdue ? Guid.NewGuid() : null,
+        StatusAt = At(minute + 5),
     };
 
     public static PenaltyPoint Penalty(string department, string period, decimal points, Guid? caseId = null) => new()

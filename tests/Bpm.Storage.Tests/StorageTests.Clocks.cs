@@ -30,9 +30,9 @@ public abstract partial class StorageTests
             var snapshot = (await session.LoadCaseAsync(@case.Id, Ct))!;
             Assert.Equal(timers.Single(t => t.Status == TimerStatus.Pending).Id, Assert.Single(snapshot.PendingTimers).Id);
             Assert.Equal(suspensions[0].Id, Assert.Single(snapshot.OpenSuspensions).Id);
-            // Issued (minute 30) and Overdue (minute 28), oldest first; Answered and Closed are over.
+            // Every order but the Closed one, oldest first: an answered order stays open until the supervisor accepts it.
             Assert.Equal(
-                orders.Where(o => o.Status is SupervisionStatus.Issued or SupervisionStatus.Overdue).OrderBy(o => o.IssuedAt).Select(o => o.Id),
+                orders.Where(o => o.Status != SupervisionStatus.Closed).OrderBy(o => o.IssuedAt).Select(o => o.Id),
                 snapshot.OpenOrders.Select(o => o.Id));
 
             // They are tracked: what the command changes is saved.
@@ -41,8 +41,8 @@ public abstract partial class StorageTests
             snapshot.PendingTimers[0].FiredAt = At(200);
             snapshot.OpenSuspensions[0].EndedAt = At(201);
             snapshot.OpenSuspensions[0].WorkingMs = 42;
-            snapshot.OpenOrders[0].Status = SupervisionStatus.Answered;
-            snapshot.OpenOrders[0].AnsweredAt = At(202);
+            foreach (var open in snapshot.OpenOrders.Skip(1)) open.Status = SupervisionStatus.Closed;
+            snapshot.OpenOrders[0].ClosedAt = At(202);
             await session.SaveAsync(Ct);
         }
 

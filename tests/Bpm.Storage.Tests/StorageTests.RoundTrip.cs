@@ -31,7 +31,7 @@ public abstract partial class StorageTests
         var warning = Warning(@case.Id);
         var bareWarning = Warning(@case.Id, department: null);
         var order = Order(@case.Id, SupervisionStatus.Overdue);
-        var answeredOrder = Order(@case.Id, SupervisionStatus.Answered, minute: 12);
+        var closedOrder = Order(@case.Id, SupervisionStatus.Closed, minute: 12);
         var penalty = Penalty("住房和城乡建设局", "2026-11", 12.75m, @case.Id);
         var outbox = Outbox(@case.Id, sent: false);
         var sentOutbox = Outbox(@case.Id, sent: true);
@@ -42,7 +42,7 @@ public abstract partial class StorageTests
                          {
                              definition, @case, token, bareToken, workItem, caused, visit, closedVisit, incident, receipt, document,
                              timer, bareTimer, firedTimer, suspension, bareSuspension, endedSuspension, warning, bareWarning,
-                             order, answeredOrder, penalty, outbox, sentOutbox,
+                             order, closedOrder, penalty, outbox, sentOutbox,
                          }
                          .Concat(journal.AsEnumerable().Reverse()))
             {
@@ -111,7 +111,7 @@ public abstract partial class StorageTests
             {
                 AssertSame(w, await context.Warnings.AsNoTracking().SingleAsync(x => x.Id == w.Id, Ct));
             }
-            foreach (var o in new[] { order, answeredOrder })
+            foreach (var o in new[] { order, closedOrder })
             {
                 AssertSame(o, await context.SupervisionOrders.AsNoTracking().SingleAsync(x => x.Id == o.Id, Ct));
             }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Text.Json.Nodes;
 using Bpm.Engine.Commands;
 using Bpm.Engine.Runtime;
@@ -70,7 +71,14 @@ public abstract class PenaltyScenarios(TestDatabase database) : EngineTestBase(d
         Assert.Equal(10_000m, (decimal)penalty["bandAmount"]!["max"]!);
         Assert.Equal("2022-07-01", (string?)penalty["effectiveFrom"]);
         Assert.Null(penalty["adjustment"]);
+        Assert.Empty(await HitsAsync(state.CaseId)); // inside the band: nothing for 预警纠错
         Assert.True((await VerifyAsync(state.CaseId)).Intact);
+    }
+
+    private async Task<List<RuleHit>> HitsAsync(Guid caseId)
+    {
+        await using var context = Store.CreateContext();
+        return await context.RuleHits.AsNoTracking().Where(h => h.CaseId == caseId).ToListAsync();
     }
 
     [Fact]
@@ -87,6 +95,7 @@ public abstract class PenaltyScenarios(TestDatabase database) : EngineTestBase(d
         Assert.Equal((before.Revision, before.JournalLength, before.JournalHead, before.Data), (after.Revision, after.JournalLength, after.JournalHead, after.Data));
         Assert.DoesNotContain("fineAmount", after.Data);
         Assert.Equal(WorkItemStatus.Open, (await WorkItemAsync(state.At(Decision).Id)).Status);
+        Assert.Empty(await HitsAsync(state.CaseId)); // refused: nothing was decided, so nothing to correct
     }
 
     [Fact]
@@ -98,6 +107,10 @@ public abstract class PenaltyScenarios(TestDatabase database) : EngineTestBase(d
         Assert.Equal(["deliver"], state.OpenWorkItems.Select(w => w.NodeId));
         var penalty = (await PenaltyJournalledAsync(state.CaseId))!;
         Assert.Equal(("轻微", "从重", "经责令停止施工后仍继续施工，从重处罚"), ((string?)penalty["tier"], (string?)penalty["adjustment"], (string?)penalty["grounds"]));
+        // Lawful on its grounds, and kept as a 预警纠错 hit for the supervisors to review (no 督办 by default).
+        var hit = Assert.Single(await HitsAsync(state.CaseId));
+        Assert.Equal((Time.OversightRules.DiscretionOutsideBand, Light.Yellow, Decision, (Guid?)null), (hit.Rule, hit.Level, hit.NodeId, hit.OrderId));
+        Assert.Contains("从重", hit.Detail);
         Assert.True((await VerifyAsync(state.CaseId)).Intact);
     }
 

@@ -119,7 +119,7 @@ public static class CaseEndpoints
         return await engine.ExecuteAsync(new Withdraw(id, applicant, body.Reason) { IdempotencyKey = IdempotencyKey.Of(http, caller) }, ct);
     }
 
-    private static async Task<CommandResult> RunOnCaseAsync(
+    internal static async Task<CommandResult> RunOnCaseAsync(
         Guid id, HttpContext http, CaseEngine engine, EngineStore store, Func<Caller, CaseCommand> command, CancellationToken ct)
     {
         var caller = Caller.From(http.User);

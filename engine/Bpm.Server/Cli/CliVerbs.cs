@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Bpm.Server.Cli;
 
-/// <summary>The department-facing verbs beyond validate/schema: token, deploy, status. Each file adds its own.</summary>
+/// <summary>The department-facing verbs beyond validate/schema: token, deploy, status, scores, export. Each file adds its own.</summary>
 public static class CliVerbs
 {
     public static IEnumerable<Command> All()
@@ -12,6 +12,8 @@ public static class CliVerbs
         yield return TokenCommand.Create();
         yield return DeployCommand.Create();
         yield return StatusCommand.Create();
+        yield return ScoresCommand.Create();
+        yield return ExportCommand.Create();
     }
 
     /// <summary>

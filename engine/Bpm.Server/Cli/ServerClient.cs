@@ -85,6 +85,13 @@ public sealed record ServerConnection(Uri Server, string? Token)
 /// The few calls of the BpmServer HTTP API the CLI makes, over a caller-supplied <see cref="HttpClient"/> (so tests can
 /// hand it any handler). Refusals come back as <see cref="ServerProblem"/>; only an unreachable server throws.
 /// </summary>
+/// <summary>A department's quarter as <c>GET /api/supervision/scores</c> returns it.</summary>
+public sealed record ScoreReply(string Department, string Quarter, decimal Points, decimal Score, string Grade, List<ScorePeriodReply>? Months, List<DeductionReply>? Deductions);
+
+public sealed record ScorePeriodReply(string Period, decimal Points);
+
+public sealed record DeductionReply(Guid CaseId, string EventKind, decimal Points, string Period, DateTime At);
+
 public sealed class ServerClient : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -147,6 +154,41 @@ public sealed class ServerClient : IDisposable
             if (items.Count == 0 || all.Count >= reply.Value.Total) return ServerReply<List<PowerReply>>.Ok(all);
         }
     }
+
+    public Task<ServerReply<List<ScoreReply>>> ScoresAsync(string? quarter, string? department, CancellationToken cancellationToken) =>
+        SendAsync<List<ScoreReply>>(HttpMethod.Get, $"api/supervision/scores?{Query(("quarter", quarter), ("department", department))}", null, cancellationToken);
+
+    /// <summary>
+    /// Streams one exchange dataset into <paramref name="output"/> as the server sends it (nothing is held in memory);
+    /// null when done, else why the server refused.
+    /// </summary>
+    public async Task<ServerProblem?> ExportAsync(string dataset, IEnumerable<(string Name, string? Value)> query, Stream output, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/exchange/{Uri.EscapeDataString(dataset)}?{Query([.. query])}");
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.StatusCode is null)
+        {
+            throw new ServerUnreachableException(Server, Reason(e), e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ServerUnreachableException(Server, $"no answer within {_http.Timeout.TotalSeconds:0} s", e);
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode) return ProblemOf(response, await response.Content.ReadAsStringAsync(cancellationToken));
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await body.CopyToAsync(output, cancellationToken);
+            return null;
+        }
+    }
+
+    private static string Query(params (string Name, string? Value)[] pairs) =>
+        string.Join("&", pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
 
     private async Task<ServerReply<T>> SendAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
         where T : class

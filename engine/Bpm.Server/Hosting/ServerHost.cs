@@ -55,7 +55,7 @@ public static class ServerHost
         var store = BpmStorage.Open(settings.Provider, settings.ConnectionString);
         await store.MigrateAsync(cancellationToken);
         var calendar = await LoadCalendarAsync(settings, cancellationToken);
-        var engine = new CaseEngine(store, TimeProvider.System, new EngineOptions { Calendar = calendar });
+        var engine = new CaseEngine(store, TimeProvider.System, new EngineOptions { Calendar = calendar, Supervision = SupervisionSettings.From(builder.Configuration) });
         var key = SigningKey.Resolve(settings.SigningKey, settings.DataDirectory);
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);

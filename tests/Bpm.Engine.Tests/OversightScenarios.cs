@@ -370,6 +370,16 @@ public abstract class OversightScenarios(TestDatabase database) : EngineTestBase
             Do(new RateCase(state.CaseId, Applicant, RatingStage.Completed, 1, null, "pc")))).Reason);
         await Do(new RateCase(state.CaseId, Applicant, RatingStage.Accepted, 1, "态度差", "pc"));
         Assert.Equal(RectificationStatus.Open, (await SingleAsync(c => c.Ratings.Where(r => r.CaseId == state.CaseId))).Rectification);
+        await Do(new IssueSupervision(state.CaseId, new Actor("jc"), department, "请说明态度问题"));
+
+        // The case ends (withdrawn); the department still owes the rectification and the answer: both deadlines stand.
+        await Do(new Withdraw(state.CaseId, Applicant, "不再需要"));
+        _clock.SetBeijing("2025-11-24 17:31");
+        await PumpAsync();
+        var late = await SingleAsync(c => c.Ratings.Where(r => r.CaseId == state.CaseId));
+        Assert.Equal((RectificationStatus.Overdue, Light.Red), (late.Rectification, late.RectifyLight));
+        Assert.Equal(SupervisionStatus.Overdue, (await SingleAsync(c => c.SupervisionOrders.Where(o => o.CaseId == state.CaseId))).Status);
+        Assert.Equal(CaseStatus.Withdrawn, (await CaseAsync(state.CaseId)).Status);
 
         await Do(new FileComplaint(state.CaseId, Handler("desk"), Applicant.Name!, "审查人员要求提供目录外材料") { Department = department, Contact = "13800000000" });
         var complaint = await SingleAsync(c => c.Complaints.Where(x => x.CaseId == state.CaseId));

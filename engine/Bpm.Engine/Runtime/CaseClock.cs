@@ -109,9 +109,13 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         Reschedule();
     }
 
+    /// <summary>
+    /// The case is over: its clocks stop. Oversight deadlines outlive it: a 督办's answer period and a 差评整改's deadline
+    /// keep their timers, since the department still owes the answer.
+    /// </summary>
     public void Ended()
     {
-        Cancel(_ => true);
+        Cancel(t => t.Kind is not (TimerKind.SupervisionResponse or TimerKind.RectificationDue));
         if (time is null) return;
         var from = run.Case.AcceptedAt ?? run.Case.AppliedAt;
         run.Case.WorkingMs = Math.Max(0, (long)time.Working(from, run.Now).TotalMilliseconds - run.Case.SuspendedMs);

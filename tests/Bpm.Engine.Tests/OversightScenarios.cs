@@ -290,6 +290,23 @@ public abstract class OversightScenarios(TestDatabase database) : EngineTestBase
     }
 
     [Fact]
+    public async Task Adding_a_signer_the_process_does_not_name_is_kept_for_review_one_it_names_is_silent()
+    {
+        await StartAsync("2025-11-03 09:00");
+        var (code, _) = await PublishAsync(c => TestDefinitions.Joint(c));
+        var applied = await Do(new Apply(code, Applicant, new System.Text.Json.Nodes.JsonObject { ["amount"] = 1000 }));
+        var state = await Do(new Accept(applied.At("accept").Id, Handler("window")));
+
+        await Do(new AddSigner(state.CaseId, new Actor("lead-1", "牵头", "牵头局"), "review", "乙局", "审查员"));
+        Assert.Empty(await HitsAsync(state.CaseId));
+
+        await Do(new AddSigner(state.CaseId, new Actor("lead-1", "牵头", "牵头局"), "review", "县自然资源局", "审查员"));
+        var hit = Assert.Single(await HitsAsync(state.CaseId));
+        Assert.Equal((OversightRules.SignerOutsideProcess, Light.Yellow, "牵头局", (Guid?)null), (hit.Rule, hit.Level, hit.Department, hit.OrderId));
+        Assert.Empty(await RowsAsync(c => c.PenaltyPoints.Where(p => p.CaseId == state.CaseId)));
+    }
+
+    [Fact]
     public async Task An_extension_in_time_is_silent_one_asked_after_the_legal_due_time_is_a_hit()
     {
         await StartAsync("2025-11-03 09:00");

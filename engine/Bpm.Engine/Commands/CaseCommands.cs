@@ -90,7 +90,7 @@ public sealed record AddSigner(Guid CaseId, Actor Actor, string NodeId, string D
         var item = run.OpenWorkItem(child, child.NodeId, StepName ?? $"加签：{Department}", Department, Role);
         run.Journal("signer-added", NodeId, new { branch = child.BranchId, workItem = item.Id, department = Department, role = Role });
         if (!run.Model.NamesDepartment(Department))
-            run.Clock.Hit(OversightRules.OutOfProcessStep, $"「{block.Name}」加签流程外部门{Department}", NodeId, Actor.Department ?? block.Lead);
+            run.Clock.Hit(OversightRules.SignerOutsideProcess, $"「{block.Name}」加签流程外部门{Department}", NodeId, Actor.Department ?? block.Lead);
         return Task.CompletedTask;
     }
 }

@@ -34,6 +34,7 @@ public sealed class ProcessModel
         _reachableResults = ReachableResults(definition, _outgoing);
         AcceptanceNodeId = Outgoing(Start.Id).Select(f => _places[f.To].Node).OfType<TaskNode>().FirstOrDefault()?.Id;
         _departments = _places.Values.Select(p => p.Node).OfType<TaskNode>().Select(t => t.Department)
+            .Concat(_places.Values.Select(p => p.Node).OfType<ParallelNode>().Select(b => b.Lead))
             .Concat(definition.Power.JointDepartments).Append(definition.Power.Subject)
             .Concat(definition.Power.Undertaker is { } undertaker ? [undertaker] : [])
             .ToFrozenSet(StringComparer.Ordinal);
@@ -42,7 +43,8 @@ public sealed class ProcessModel
     private readonly FrozenSet<string> _departments;
 
     /// <summary>
-    /// Whether the definition names this department (a step's, the 实施主体, the undertaker or a joint department):
+    /// Whether the definition names this department (a step's, a joint review's lead, the 实施主体, the undertaker or a
+    /// joint department):
     /// work handed to any other is a step outside the process (预警纠错 out-of-process-step).
     /// </summary>
     public bool NamesDepartment(string department) => _departments.Contains(department);

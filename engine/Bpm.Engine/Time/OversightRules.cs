@@ -21,8 +21,13 @@ public static class OversightRules
     public const string FeeOnFreePower = "fee-on-free-power";
     /// <summary>不按法定标准收费: a fee above the standard amount the catalog gives.</summary>
     public const string FeeAboveStandard = "fee-above-standard";
-    /// <summary>流程外环节: a step the process does not have (加签 or 转办 to a department the definition does not name).</summary>
+    /// <summary>流程外环节: a step handed (转办) to a department the definition does not name.</summary>
     public const string OutOfProcessStep = "out-of-process-step";
+    /// <summary>
+    /// 加签 of a department the definition does not name: a lawful mechanism, but a step outside the published process,
+    /// so it is kept for review (预警 only, no points, no 督办 unless configured).
+    /// </summary>
+    public const string SignerOutsideProcess = "signer-outside-process";
     /// <summary>不予受理未说明理由.</summary>
     public const string NotAcceptedWithoutReason = "not-accepted-without-reason";
     /// <summary>超过办结时限才提出延期申请 (rule 11).</summary>
@@ -36,6 +41,7 @@ public static class OversightRules
         [FeeOnFreePower] = new("擅自收费", Light.RedCard, Supervise: true),
         [FeeAboveStandard] = new("不按法定标准收费", Light.RedCard, Supervise: true),
         [OutOfProcessStep] = new("流程外办理环节", Light.Red, Supervise: true),
+        [SignerOutsideProcess] = new("流程外部门加签", Light.Yellow, Supervise: false),
         [NotAcceptedWithoutReason] = new("不予受理未说明理由", Light.Red, Supervise: true),
         [LateExtension] = new("超过办结时限提出延期申请", Light.RedCard, Supervise: false),
         [NoSupplementNotice] = new("逾期未一次性告知补正", Light.Red, Supervise: false),

@@ -14,7 +14,7 @@ namespace Bpm.Engine.Tests;
 /// Electronic supervision beyond the lights (domain.md §3, rules 24, 26, 30): the 督办 lifecycle, department scores,
 /// 预警纠错 rule hits, 好差评 with 差评整改 and complaints, with a hand-moved clock on both databases.
 /// </summary>
-public abstract class OversightScenarios(TestDatabase database) : EngineTestBase(database)
+public abstract partial class OversightScenarios(TestDatabase database) : EngineTestBase(database)
 {
     private static readonly Lazy<Task<WorkCalendar>> National = new(() =>
         CalendarFolder.LoadAsync(Path.Combine(RepositoryPaths.ProcessDefinitions, "calendars"), "cn"));
@@ -404,6 +404,43 @@ public abstract class OversightScenarios(TestDatabase database) : EngineTestBase
         Assert.Equal((department, supervisor), (complaint.Department, complaint.RoutedTo));
         Assert.Contains(await RowsAsync(c => c.OutboxMessages.Where(m => m.CaseId == state.CaseId)), m => m.Kind == "complaint" && m.Recipient == supervisor);
         Assert.Contains(await JournalAsync(state.CaseId), e => e.Kind == "complaint-filed");
+    }
+}
+
+public abstract partial class OversightScenarios
+{
+    [Fact]
+    public async Task The_handling_export_pages_through_many_rows_and_ties_without_losing_or_repeating_one()
+    {
+        await StartAsync("2025-11-03 09:00");
+        var (code, department) = await PublishAsync();
+        var state = await AcceptedCaseAsync(code);
+        var visit = (await VisitsAsync(state.CaseId)).First();
+        // 1,300 more visits, in runs of 300 at one instant, so ties cross the 500-row page boundaries.
+        var at = Beijing("2025-11-04 09:00");
+        await using (var context = Store.CreateContext())
+        {
+            for (var i = 0; i < 1300; i++)
+                context.NodeVisits.Add(new NodeVisit
+                {
+                    Id = Guid.NewGuid(), CaseId = state.CaseId, TokenId = visit.TokenId, DefinitionVersionId = visit.DefinitionVersionId,
+                    PowerCode = code, Version = 1, NodeId = "review", NodeKind = "task", Department = department, EnteredAt = at.AddMinutes(i / 300),
+                });
+            await context.SaveChangesAsync();
+        }
+        var expected = (await VisitsAsync(state.CaseId)).Count;
+
+        await using var db = Store.CreateContext();
+        var export = new Storage.Exchange.ExchangeExport(db, _engine.Library);
+        var byCase = new List<string[]>();
+        await foreach (var row in export.RowsAsync(Storage.Exchange.ExchangeDataset.Handling, new(state.CaseId))) byCase.Add(row);
+        Assert.Equal(expected, byCase.Count);
+        Assert.Equal(1301, byCase.Count(r => r[2] == "审查" && r[8] == "1")); // the case's own open review step, and the 1,300
+
+        var window = new List<string[]>();
+        await foreach (var row in export.RowsAsync(Storage.Exchange.ExchangeDataset.Handling, new(null, at, at.AddMinutes(5)))) window.Add(row);
+        Assert.Equal(1300, window.Count(r => r[0] == byCase[0][0]));
+        Assert.True(byCase.Select(r => r[5]).SequenceEqual(byCase.Select(r => r[5]).Order(StringComparer.Ordinal)), "rows come in time order");
     }
 }
 

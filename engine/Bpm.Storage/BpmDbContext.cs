@@ -110,6 +110,10 @@ public abstract class BpmDbContext : DbContext
             // Also what a status-only filter uses (the LegalTime migration dropped the old ix_cases_status for it).
             e.HasIndex(x => new { x.Status, x.PromisedDue }).HasDatabaseName("ix_cases_status_promised_due");
             e.HasIndex(x => x.Light).HasDatabaseName("ix_cases_light");
+            // The exchange export's windows (Oversight migration).
+            e.HasIndex(x => x.AppliedAt).HasDatabaseName("ix_cases_applied_at");
+            e.HasIndex(x => x.AcceptedAt).HasDatabaseName("ix_cases_accepted_at");
+            e.HasIndex(x => x.EndedAt).HasDatabaseName("ix_cases_ended_at");
         });
 
         modelBuilder.Entity<Token>(e =>
@@ -154,6 +158,7 @@ public abstract class BpmDbContext : DbContext
             e.Property(x => x.Outcome).HasMaxLength(IdLength);
             e.Property(x => x.Light).HasConversion<string>().HasMaxLength(EnumLength);
             e.HasIndex(x => x.CaseId).HasDatabaseName("ix_node_visits_case_id");
+            e.HasIndex(x => x.EnteredAt).HasDatabaseName("ix_node_visits_entered_at");
             e.HasIndex(x => new { x.PowerCode, x.Version, x.NodeId, x.EnteredAt })
                 .HasDatabaseName("ix_node_visits_power_code_version_node_id_entered_at");
             e.HasIndex(x => new { x.Department, x.EnteredAt }).HasDatabaseName("ix_node_visits_department_entered_at");
@@ -221,6 +226,7 @@ public abstract class BpmDbContext : DbContext
             e.Property(x => x.Budget).HasMaxLength(CodeLength);
             e.Property(x => x.RequestedBy).HasMaxLength(IdLength);
             e.HasIndex(x => x.CaseId).HasDatabaseName("ix_suspensions_case_id");
+            e.HasIndex(x => x.StartedAt).HasDatabaseName("ix_suspensions_started_at");
         });
 
         modelBuilder.Entity<Warning>(e =>

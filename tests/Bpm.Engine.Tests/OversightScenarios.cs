@@ -363,6 +363,13 @@ public abstract partial class OversightScenarios(TestDatabase database) : Engine
             (bad.Rectification, bad.RectifyLight, bad.RectifyDue, bad.Department));
         Assert.Contains(await RowsAsync(c => c.OutboxMessages.Where(m => m.CaseId == state.CaseId)), m => m.Kind == "bad-rating" && m.Recipient == bad.Department);
 
+        _clock.SetBeijing("2025-11-17 17:29"); // yellow once at most max(1 wd, 1/3 of 15 wd) = 5 wd remain
+        await PumpAsync();
+        Assert.Equal(Light.Green, (await SingleAsync(c => c.Ratings.Where(r => r.Id == bad.Id))).RectifyLight);
+        _clock.SetBeijing("2025-11-17 17:31");
+        await PumpAsync();
+        Assert.Equal(Light.Yellow, (await SingleAsync(c => c.Ratings.Where(r => r.Id == bad.Id))).RectifyLight);
+
         _clock.SetBeijing("2025-11-24 17:31");
         await PumpAsync();
         bad = await SingleAsync(c => c.Ratings.Where(r => r.Id == bad.Id));

@@ -118,7 +118,7 @@ public sealed record FireTimer(Guid CaseId, Guid TimerId) : CaseIdCommand(CaseId
         run.PendingTimers.Remove(timer);
         run.Journal("timer-fired", timer.NodeId, new { timer = timer.Id, kind = timer.Kind.ToString(), dueAt = timer.DueAt });
         // Oversight outlives the case: a 督办 or a 差评整改 about a finished case still has its deadline.
-        if (timer.Kind == TimerKind.RectificationDue) return RatingEffects.RectificationOverdueAsync(run, timer, cancellationToken);
+        if (timer.Kind is TimerKind.RectificationDue or TimerKind.RectificationWarning) return RatingEffects.RectificationTimerAsync(run, timer, cancellationToken);
         if (run.Case.IsOver && timer.Kind != TimerKind.SupervisionResponse) return Task.CompletedTask;
         TimerEffects.Apply(run, timer);
         return Task.CompletedTask;

@@ -41,7 +41,10 @@ public sealed record RateCase(Guid CaseId, Actor Applicant, RatingStage Stage, i
         run.Clock.Charge("bad-rating", department);
         if (run.Clock.Enabled)
         {
-            rating.RectifyDue = run.Clock.Time.DueAt(run.Now, run.Clock.Time.Policy.RectifyWithin);
+            var time = run.Clock.Time;
+            rating.RectifyDue = time.DueAt(run.Now, time.Policy.RectifyWithin);
+            // Its own light: yellow at the policy's warning threshold (as a case's), red when the deadline passes.
+            run.Clock.Schedule(TimerKind.RectificationWarning, time.WarnAt(run.Now, rating.RectifyDue.Value, time.Policy.RectifyWithin, null), subject: rating.Id);
             run.Clock.Schedule(TimerKind.RectificationDue, rating.RectifyDue.Value, subject: rating.Id);
             run.Clock.Notify("bad-rating", department, rating.RectifyDue, Light.Yellow, null, null);
         }
@@ -86,13 +89,20 @@ public sealed record RectifyRating(Guid CaseId, Guid RatingId, Actor Actor, stri
     }
 }
 
-/// <summary>What the RectificationDue timer does: a 差评整改 still open at its deadline turns red, with a 预警 and points.</summary>
+/// <summary>What the 差评整改 timers do: an item still open turns yellow at the warning threshold, and red at its deadline with a 预警 and points.</summary>
 internal static class RatingEffects
 {
-    public static async Task RectificationOverdueAsync(CaseRun run, CaseTimer timer, CancellationToken cancellationToken)
+    public static async Task RectificationTimerAsync(CaseRun run, CaseTimer timer, CancellationToken cancellationToken)
     {
         if (timer.SubjectId is not { } id || await run.Session.FindRatingAsync(id, cancellationToken) is not { } rating) return;
         if (rating.Rectification != RectificationStatus.Open) return;
+        if (timer.Kind == TimerKind.RectificationWarning)
+        {
+            if (rating.RectifyLight >= Light.Yellow) return;
+            rating.RectifyLight = Light.Yellow;
+            run.Journal("rectification-yellow", null, new { rating = rating.Id, department = rating.Department, due = rating.RectifyDue });
+            return;
+        }
         rating.Rectification = RectificationStatus.Overdue;
         rating.RectifyLight = Light.Red;
         run.Journal("rectification-overdue", null, new { rating = rating.Id, department = rating.Department, due = rating.RectifyDue });

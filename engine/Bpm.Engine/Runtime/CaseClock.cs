@@ -115,7 +115,7 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
     /// </summary>
     public void Ended()
     {
-        Cancel(t => t.Kind is not (TimerKind.SupervisionResponse or TimerKind.RectificationDue));
+        Cancel(t => t.Kind is not (TimerKind.SupervisionResponse or TimerKind.RectificationDue or TimerKind.RectificationWarning));
         if (time is null) return;
         var from = run.Case.AcceptedAt ?? run.Case.AppliedAt;
         run.Case.WorkingMs = Math.Max(0, (long)time.Working(from, run.Now).TotalMilliseconds - run.Case.SuspendedMs);

@@ -26,6 +26,8 @@ public enum TimerKind
     Wait,
     /// <summary>A 差评整改 item was not rectified by its deadline.</summary>
     RectificationDue,
+    /// <summary>A 差评整改 item's remaining time reached the warning threshold: yellow.</summary>
+    RectificationWarning,
 }
 
 public enum TimerStatus { Pending, Fired, Cancelled }

@@ -19,7 +19,7 @@ public sealed record ReasonRequest(string Reason);
 public sealed record SupplementRequest(JsonObject Data);
 public sealed record EndProcedureRequest(string Result);
 public sealed record ExtensionRequest(string Approver, string Reason, decimal Value, string Unit = "工作日");
-public sealed record AnswerRequest(string Answer);
+public sealed record AnswerRequest(string Answer, string? Kind = null);
 public sealed record SupervisionRequest(string Department, string Content, string? NodeId, int? AnswerWithinWorkingDays);
 public sealed record CloseSupervisionRequest(string Conclusion);
 
@@ -48,7 +48,7 @@ public static class CaseEndpoints
             RunOnCaseAsync(id, http, engine, store, c => new Extend(id, c.Actor, body.Approver, body.Reason, DurationOf(body)), ct)).RequireAuthorization(BpmRoles.Handler)
             .WithSummary("延长审批: extend the due date once, with the approver's approval on record");
         api.MapPost("/cases/{id:guid}/supervision-orders/{orderId:guid}/answer", (Guid id, Guid orderId, AnswerRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
-            RunOnCaseAsync(id, http, engine, store, c => new AnswerSupervision(id, orderId, c.Actor, body.Answer), ct)).RequireAuthorization(BpmRoles.Handler)
+            RunOnCaseAsync(id, http, engine, store, c => new AnswerSupervision(id, orderId, c.Actor, body.Answer) { Kind = body.Kind ?? AnswerSupervision.Explanation }, ct)).RequireAuthorization(BpmRoles.Handler)
             .WithSummary("Answer a 督办 addressed to the caller's department");
         api.MapPost("/cases/{id:guid}/supervision-orders", (Guid id, SupervisionRequest body, HttpContext http, CaseEngine engine, EngineStore store, CancellationToken ct) =>
             RunOnCaseAsync(id, http, engine, store, c => new IssueSupervision(id, c.Actor, body.Department, body.Content)

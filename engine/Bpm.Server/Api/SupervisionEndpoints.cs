@@ -73,8 +73,8 @@ public static class SupervisionEndpoints
 
         supervision.MapGet("/rule-hits", RuleHitsAsync).RequireAuthorization(BpmRoles.Supervisor)
             .WithSummary("预警纠错 rule hits, newest first; ?rule=, ?department=, ?caseId=, ?from=&to= (UTC)");
-        supervision.MapGet("/scores", ScoresAsync).RequireAuthorization(BpmRoles.Supervisor)
-            .WithSummary("Department scores of a quarter (?quarter=2026-Q4, default the current one; ?department=): points with the events behind each deduction, score and grade");
+        supervision.MapGet("/scores", ScoresAsync).RequireAuthorization(BpmPolicies.CaseReader)
+            .WithSummary("Department scores of a quarter (?quarter=2026-Q4, default the current one; ?department=): points with the events behind each deduction, score and grade; a handler sees their own department's");
         supervision.MapGet("/ratings", RatingsAsync).RequireAuthorization(BpmPolicies.CaseReader)
             .WithSummary("好差评 ratings, newest first; ?bad=true for 差评 only, ?rectification=open|overdue|done; a handler sees their department's");
         supervision.MapPost("/ratings/{id:guid}/rectify", RectifyAsync).RequireAuthorization(BpmRoles.Handler)
@@ -163,8 +163,16 @@ public static class SupervisionEndpoints
     }
 
     private static async Task<IReadOnlyList<DepartmentScore>> ScoresAsync(
-        EngineStore store, CaseEngine engine, string? quarter, string? department, CancellationToken ct)
+        HttpContext http, EngineStore store, CaseEngine engine, string? quarter, string? department, CancellationToken ct)
     {
+        var caller = Caller.From(http.User);
+        if (!caller.Is(BpmRoles.Supervisor))
+        {
+            var mine = caller.Department is { Length: > 0 } d ? d : throw new ForbiddenException("no-department", "a handler token without a department");
+            if (department is not null && department != mine)
+                throw new ForbiddenException("other-department", $"{mine} may read its own score, not that of {department}");
+            department = mine;
+        }
         Quarter wanted;
         if (quarter is null) wanted = Quarter.Of(TimeZoneInfo.ConvertTimeFromUtc(engine.Now(), CaseNumber.China));
         else if (!Quarter.TryParse(quarter, out wanted))

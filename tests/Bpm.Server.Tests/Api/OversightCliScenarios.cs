@@ -52,9 +52,15 @@ public sealed class OversightCliScenarios(SqliteApiFixture fixture) : IClassFixt
         using (var client = Client(People.Supervisor))
             Assert.Equal(ScoresCommand.Usage, await ScoresCommand.RunAsync(client, "2026-Q9", null, false, refused, CancellationToken.None));
         Assert.Contains("bad-quarter", refused.Output);
-        var handler = new CliTestConsole();
+        // A department reads its own score, not another's.
+        var own = new CliTestConsole();
         using (var client = Client(MarketHandler))
-            Assert.Equal(ScoresCommand.Refused, await ScoresCommand.RunAsync(client, null, null, false, handler, CancellationToken.None));
+            Assert.Equal(ScoresCommand.Ok, await ScoresCommand.RunAsync(client, null, null, false, own, CancellationToken.None));
+        Assert.Contains(Market, own.Output);
+        var other = new CliTestConsole();
+        using (var client = Client(MarketHandler))
+            Assert.Equal(ScoresCommand.Refused, await ScoresCommand.RunAsync(client, null, People.Housing, false, other, CancellationToken.None));
+        Assert.Contains("other-department", other.Output);
     }
 
     [Fact]

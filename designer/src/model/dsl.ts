@@ -23,12 +23,16 @@ export interface FormField {
   [extra: string]: unknown;
 }
 
-export interface Branch {
+/** A branch of a parallel block without its nodes (what a lane shows). */
+export interface BranchInfo {
   id: string;
   name: string;
   silence?: Duration;
-  nodes: DslNode[];
   [extra: string]: unknown;
+}
+
+export interface Branch extends BranchInfo {
+  nodes: DslNode[];
 }
 
 export interface DslNode {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { allNodes } from './dsl';
+import { contentHash } from './hash';
+import { fromGraph, laneId, toGraph, NODE_H } from './graph';
+import { catalog, catalogDefinition } from '../../test/catalog';
+import { generatedDefinition } from '../../test/generated';
+import { addFlow, addNode, moveNodes, newNode, removeItems, takenIds } from './ops';
+
+describe('DSL → canvas graph → DSL', () => {
+  it.each(catalog().map((c) => [c.file, c.definition] as const))('%s keeps its content hash and its nodes and flows', (_file, d) => {
+    const graph = toGraph(d);
+    const back = fromGraph(graph, d);
+    expect(contentHash(back)).toBe(contentHash(d));
+    expect(back.nodes).toEqual(d.nodes);
+    expect(back.flows).toEqual(d.flows);
+    // every stored position survives, and every top-level node now has one
+    for (const [id, p] of Object.entries(d.layout ?? {})) expect(back.layout![id]).toEqual(p);
+    for (const n of d.nodes) expect(back.layout![n.id]).toBeDefined();
+    // one canvas node per DSL node, plus one lane per branch
+    const branches = allNodes(d).reduce((s, p) => s + (p.node.branches?.length ?? 0), 0);
+    expect(graph.nodes).toHaveLength(allNodes(d).length + branches);
+  });
+
+  it('draws a parallel block as a group with one lane per branch, nodes stacked in branch order', () => {
+    const d = catalogDefinition('XK00301001');
+    const { nodes, edges } = toGraph(d);
+    const block = nodes.find((n) => n.id === 'joint-review')!;
+    expect(block.type).toBe('block');
+    const lanes = nodes.filter((n) => n.parentId === 'joint-review');
+    expect(lanes.map((l) => l.id)).toEqual([laneId('joint-review', 'fire'), laneId('joint-review', 'civil-defence'), laneId('joint-review', 'permit')]);
+    const review = nodes.find((n) => n.id === 'permit-review')!;
+    const approve = nodes.find((n) => n.id === 'permit-approve')!;
+    expect(review.parentId).toBe(laneId('joint-review', 'permit'));
+    expect(approve.position.y).toBeGreaterThan(review.position.y + NODE_H);
+    expect(edges.some((e) => e.type === 'seq' && e.source === 'permit-review' && e.target === 'permit-approve')).toBe(true);
+    // React Flow needs a parent before its children
+    const index = new Map(nodes.map((n, i) => [n.id, i]));
+    for (const n of nodes) if (n.parentId) expect(index.get(n.parentId)!).toBeLessThan(index.get(n.id)!);
+    // lanes sit side by side inside the block, which is wide enough for them
+    const right = Math.max(...lanes.map((l) => l.position.x + (l.width ?? 0)));
+    expect(block.width!).toBeGreaterThanOrEqual(right);
+    expect(edges.find((e) => e.source === 'accept' && e.target === 'joint-review')?.label).toBe('受理');
+  });
+
+  it('moving a box changes only the layout; reconnecting an edge changes the flow', () => {
+    const d = catalogDefinition('XK00301001');
+    const graph = toGraph(d);
+    const moved = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'consolidate' ? { ...n, position: { x: 333, y: 444 } } : n)) };
+    const afterMove = fromGraph(moved, d);
+    expect(afterMove.layout!.consolidate).toEqual({ x: 333, y: 444 });
+    expect(contentHash(afterMove)).toBe(contentHash(d));
+    const rewired = { ...graph, edges: graph.edges.map((e) => (e.source === 'certify' && e.target === 'granted' ? { ...e, target: 'refused' } : e)) };
+    const afterRewire = fromGraph(rewired, d);
+    expect(afterRewire.flows.find((f) => f.from === 'certify')!.to).toBe('refused');
+    expect(contentHash(afterRewire)).not.toBe(contentHash(d));
+  });
+
+  it('nests a parallel block inside a branch', () => {
+    const d = catalogDefinition('XK00301001');
+    const inner = newNode('parallel', takenIds(d));
+    const nested = addNode(d, inner, { blockId: 'joint-review', branchId: 'fire', index: 1 });
+    const graph = toGraph(nested);
+    const innerBox = graph.nodes.find((n) => n.id === inner.id)!;
+    expect(innerBox.type).toBe('block');
+    expect(innerBox.parentId).toBe(laneId('joint-review', 'fire'));
+    expect(graph.nodes.filter((n) => n.parentId === inner.id)).toHaveLength(2);
+    const back = fromGraph(graph, nested);
+    expect(contentHash(back)).toBe(contentHash(nested));
+    expect(contentHash(nested)).not.toBe(contentHash(d));
+  });
+
+  it('edits through ops: add, connect, remove (with its flows and position), move', () => {
+    const d = catalogDefinition('XK00211002');
+    const task = newNode('task', takenIds(d));
+    const added = addFlow(addNode(d, task, { position: { x: 10, y: 20 } }), { from: 'start', to: task.id });
+    expect(toGraph(added).nodes.find((n) => n.id === task.id)!.position).toEqual({ x: 10, y: 20 });
+    const removed = removeItems(added, [task.id]);
+    expect(contentHash(removed)).toBe(contentHash(d));
+    expect(removed.layout![task.id]).toBeUndefined();
+    expect(contentHash(moveNodes(d, { start: { x: 1, y: 2 } }))).toBe(contentHash(d));
+  });
+
+  it('converts a generated 300-node definition quickly', () => {
+    const d = generatedDefinition(300);
+    expect(allNodes(d)).toHaveLength(300);
+    const started = performance.now();
+    const graph = toGraph(d);
+    const back = fromGraph(graph, d);
+    const elapsed = performance.now() - started;
+    expect(contentHash(back)).toBe(contentHash(d));
+    expect(elapsed).toBeLessThan(200);
+  });
+});

@@ -1439,6 +1439,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/definitions/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deadlines of one path through a definition for a case accepted on a given day (working-day calendar) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SimulationRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SimulationView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/definitions/templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render one of a definition's document templates on sample data (or the data given) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TemplatePreviewRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TemplatePreviewView"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Departments and their roles (岗位), from the published catalog and the sample users */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DirectoryView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webhooks": {
         parameters: {
             query?: never;
@@ -1978,6 +2112,13 @@ export interface components {
             to: number | string;
             changes: components["schemas"]["DefinitionChange"][];
         };
+        DirectoryDepartmentView: {
+            name: string;
+            roles: string[];
+        };
+        DirectoryView: {
+            departments: components["schemas"]["DirectoryDepartmentView"][];
+        };
         DraftView: {
             /** Format: uuid */
             id: string;
@@ -2065,10 +2206,17 @@ export interface components {
             payload: null | components["schemas"]["JsonNode"];
             hash: string;
         };
+        JsonElement: unknown;
         JsonNode: unknown;
         JsonObject: Record<string, never>;
         /** @enum {unknown} */
         Light: "green" | "yellow" | "red" | "red-card";
+        LimitView: {
+            /** Format: double */
+            value: number | string;
+            unit: string;
+            text: string;
+        };
         MessagePageView: {
             items: components["schemas"]["MessageView"][];
             /** Format: int32 */
@@ -2154,6 +2302,14 @@ export interface components {
             latestVersion: number | string;
             versions: components["schemas"]["VersionView"][];
         };
+        ProblemDetails: {
+            type?: null | string;
+            title?: null | string;
+            /** Format: int32 */
+            status?: null | number | string;
+            detail?: null | string;
+            instance?: null | string;
+        };
         PublishView: {
             powerCode: string;
             /** Format: int32 */
@@ -2176,6 +2332,44 @@ export interface components {
         SendBackRequest: {
             toNodeId: string;
             opinion: string;
+        };
+        SimulatedNodeView: {
+            nodeId: string;
+            name: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            limit: null | components["schemas"]["LimitView"];
+            branch: null | string;
+        };
+        SimulationProblemView: {
+            code: string;
+            message: string;
+            nodeId: null | string;
+        };
+        SimulationRequest: {
+            text: null | string;
+            acceptedOn: null | string;
+            choices: null | {
+                [key: string]: string;
+            };
+        };
+        SimulationView: {
+            /** Format: date */
+            acceptedOn: string;
+            /** Format: date-time */
+            promisedDue: string;
+            /** Format: date-time */
+            legalDue: string;
+            promisedLimit: components["schemas"]["LimitView"];
+            legalLimit: components["schemas"]["LimitView"];
+            nodes: components["schemas"]["SimulatedNodeView"][];
+            /** Format: date-time */
+            pathEnd: string;
+            pathExceedsPromised: boolean;
+            pathExceedsLegal: boolean;
+            problems: components["schemas"]["SimulationProblemView"][];
         };
         SpecialProcedureRequest: {
             kind: string;
@@ -2209,6 +2403,15 @@ export interface components {
             /** Format: date-time */
             budgetDue: null | string;
             overBudget: boolean;
+        };
+        TemplatePreviewRequest: {
+            text: null | string;
+            templateId: null | string;
+            data: null | components["schemas"]["JsonElement"];
+        };
+        TemplatePreviewView: {
+            contentType: string;
+            body: string;
         };
         TierView: {
             level: string;

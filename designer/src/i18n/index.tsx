@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { zhCN } from './zh-CN';
 import { en } from './en';
+import { editorEn, editorZh } from './editor-messages';
 
 export type Lang = 'zh-CN' | 'en';
 export const languages: readonly Lang[] = ['zh-CN', 'en'];
@@ -10,7 +11,7 @@ type Messages = Record<string, string>;
 
 // Dictionaries are open: feature folders add their own keys with registerMessages (see README "Registration points"),
 // so no one has to edit this file to translate their panel.
-const dictionaries: Record<Lang, Messages> = { 'zh-CN': { ...zhCN }, en: { ...en } };
+const dictionaries: Record<Lang, Messages> = { 'zh-CN': { ...zhCN, ...editorZh }, en: { ...en, ...editorEn } };
 
 export function registerMessages(lang: Lang, messages: Messages): void {
   Object.assign(dictionaries[lang], messages);

@@ -41,3 +41,13 @@ describe('YAML text', () => {
     expect('error' in r && r.error.line).toBeGreaterThan(0);
   });
 });
+
+describe('YAML layout', () => {
+  it('writes small records and short lists on one line, as the catalog files do', () => {
+    const yaml = toYaml(d);
+    expect(yaml).toContain('legal: {value: 45, unit: 工作日, ref: 行政许可法第四十二条第二款}');
+    expect(yaml).toContain('outcomes: [受理, 不予受理, 补正]');
+    expect(yaml).toContain('- {from: start, to: accept}');
+    expect(yaml).toContain("\nlayout:\n  start: {x: 0, y: 0}");
+  });
+});

@@ -2,6 +2,7 @@
 // panel all change the document only through these, so undo/redo is a stack of documents.
 import { allNodes, type Branch, type Definition, type DslNode, type Flow, type NodeKind, type Position } from './dsl';
 import { toTree, treeNodeItems } from './tree';
+import { sizeOf } from './graph';
 
 /** Where a new node goes: top level at a position, or into a parallel block's branch at an index. */
 export type Placement = { position: Position } | { blockId: string; branchId: string; index: number };
@@ -143,10 +144,21 @@ function wired(kind: InsertKind, taken: Set<string>, target: string | null): { n
   return { node, flows: [{ from: node.id, to: target }] };
 }
 
-/** Position for a node added without one: under the anchor, shifting nothing (auto-layout tidies up). */
-function near(d: Definition, anchor: string): Position | undefined {
-  const p = d.layout?.[anchor];
-  return p ? { x: p.x + 40, y: p.y + 90 } : undefined;
+/**
+ * Puts a node inserted after `anchor` right under it and moves every box below down to make room, so inserting
+ * in the 简易 view leaves a tidy 流程图 (layout only: the hash does not change).
+ */
+function makeRoom(d: Definition, anchorId: string, node: DslNode): Definition {
+  const anchor = d.layout?.[anchorId];
+  const anchorNode = (d.nodes ?? []).find((n) => n.id === anchorId);
+  if (!anchor || !anchorNode) return d;
+  const gap = 60;
+  const y = anchor.y + sizeOf(anchorNode).height + gap;
+  const shift = sizeOf(node).height + gap;
+  const layout: Record<string, Position> = {};
+  for (const [id, p] of Object.entries(d.layout ?? {})) layout[id] = p.y >= y - gap / 2 && id !== anchorId ? { x: p.x, y: p.y + shift } : p;
+  layout[node.id] = { x: anchor.x + (sizeOf(anchorNode).width - sizeOf(node).width) / 2, y };
+  return { ...d, layout };
 }
 
 /** The flows leaving a step that go on (not back to it or to an earlier step, as the 简易 tree sees them). */
@@ -171,7 +183,7 @@ export function insertAfter(d: Definition, anchorId: string, kind: InsertKind): 
   if (!forward[0]) next.push({ from: anchorId, to: node.id });
   const at = forward.length ? Math.max(...redirected) + 1 : next.length;
   next.splice(at, 0, ...out);
-  return placeNew({ ...d, nodes: insertNodeAfter(d.nodes ?? [], anchorId, node), flows: next }, node.id, near(d, anchorId));
+  return makeRoom({ ...d, nodes: insertNodeAfter(d.nodes ?? [], anchorId, node), flows: next }, anchorId, node);
 }
 
 /** 简易 view "+" at the start of a 条件分支 branch: the branch's flows (one per outcome) now lead to the new step, which leads on. */
@@ -183,7 +195,7 @@ export function insertAtBranchStart(d: Definition, flowIndexes: number[], kind: 
   const { node, flows: out } = wired(kind, taken, flow.to);
   const next = flows.map((f, i) => (flowIndexes.includes(i) ? { ...f, to: node.id } : f));
   next.splice(Math.max(...flowIndexes) + 1, 0, ...out);
-  return placeNew({ ...d, nodes: insertNodeAfter(d.nodes ?? [], flow.from, node), flows: next }, node.id, near(d, flow.from));
+  return makeRoom({ ...d, nodes: insertNodeAfter(d.nodes ?? [], flow.from, node), flows: next }, flow.from, node);
 }
 
 /** 简易 view "+" inside a 并联会审 branch (branches are ordered lists, no flows). Decisions cannot live there. */
@@ -198,9 +210,6 @@ function insertNodeAfter(nodes: DslNode[], anchorId: string, node: DslNode): Dsl
   return next;
 }
 
-function placeNew(d: Definition, id: string, position: Position | undefined): Definition {
-  return position ? { ...d, layout: { ...(d.layout ?? {}), [id]: position } } : d;
-}
 
 /** Can the 简易 view offer "+" after this node? (one way on, and not an end) */
 export function canInsertAfter(d: Definition, nodeId: string): boolean {

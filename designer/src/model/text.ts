@@ -1,10 +1,26 @@
 // The document as YAML for the text view and the server (validate, drafts, simulate all read YAML or JSON).
-import { parseDocument, stringify } from 'yaml';
+import { Document, isMap, isScalar, parseDocument, visit } from 'yaml';
 import type { Definition } from './dsl';
 
+/** Short lists and small records of plain values go on one line ({value: 5, unit: 工作日}, [受理, 不予受理]), as in the catalog files. */
 export function toYaml(d: Definition): string {
+  const doc = new Document(d, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Map(_, node) {
+      if (node.items.length <= 5 && node.items.every((p) => isScalar(p.value) && String((p.value as { value: unknown }).value ?? '').length <= 40)) node.flow = true;
+    },
+    Seq(_, node) {
+      if (node.items.length <= 6 && node.items.every((i) => isScalar(i) && String(i.value ?? '').length <= 20)) node.flow = true;
+    },
+  });
+  // the document itself and `layout` stay in block style: one line per node is easier to read
+  if (isMap(doc.contents)) {
+    doc.contents.flow = false;
+    const layout = doc.contents.get('layout', true);
+    if (isMap(layout)) layout.flow = false;
+  }
   // lineWidth 0: long Chinese text and expressions stay on one line, as analysts wrote them
-  return stringify(d, { lineWidth: 0, aliasDuplicateObjects: false });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 export interface TextError {

@@ -102,6 +102,10 @@ describe('简易 view inserters', () => {
     const tree = treeOf(d);
     expect(treeNodeItems(tree.items).map((i) => i.node.id)).toContain(added.id);
     expect(contentHash(fromTree(tree, d))).toBe(contentHash(d));
+    // the new box goes under 制证送达 and 准予许可 moves down to make room
+    expect(d.layout![added.id].y).toBeGreaterThan(permit.layout!.certify.y);
+    expect(d.layout!.granted.y).toBeGreaterThan(d.layout![added.id].y);
+    expect(d.layout!.accept).toEqual(permit.layout!.accept);
   });
 
   it('adds a 条件分支 whose two branches meet again, and a step at the start of a branch', () => {

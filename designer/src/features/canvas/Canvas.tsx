@@ -9,7 +9,7 @@ import { flowIds, NODE_H, NODE_W, toGraph, type CanvasEdge, type CanvasNode } fr
 import { addFlow, addNode, mapNode, moveNodes, newNode, removeItems, takenIds, updateFlow } from '../../model/ops';
 import type { Diagnostic } from '../../api/contracts';
 import { dragType } from './Palette';
-import { nodeTypes } from './nodes';
+import { nodeTypes, useDetailed } from './nodes';
 import './canvas.css';
 
 const edgeTypes = { flow: SmoothStepEdge, seq: StraightEdge };
@@ -57,6 +57,7 @@ function absolutePositions(nodes: CanvasNode[]): Map<string, Position> {
 
 function CanvasInner({ definition, onChange, onSelect, selectedNodeId, flowDiagnostics, focus, fitToken, addRequest }: CanvasProps) {
   const flow = useReactFlow();
+  const detailed = useDetailed();
   const graph = useMemo(() => toGraph(definition), [definition]);
   const [nodes, setNodes] = useState<CanvasNode[]>(graph.nodes);
   useEffect(() => setNodes((previous) => stabilize(previous, graph.nodes, selectedNodeId)), [graph, selectedNodeId]);
@@ -202,13 +203,15 @@ function CanvasInner({ definition, onChange, onSelect, selectedNodeId, flowDiagn
         deleteKeyCode={['Delete', 'Backspace']}
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         fitView
-        minZoom={0.05}
+        // Small enough that fit view shows a 300-step chain whole. Every node stays rendered: panning then only moves
+        // the viewport transform, which is cheaper than mounting and unmounting boxes as they scroll into view.
+        minZoom={0.01}
         maxZoom={2}
-        onlyRenderVisibleElements
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed } }}
       >
-        <Background gap={20} />
+        {/* at low zoom the dot pattern would be thousands of dots repainted on every pan frame */}
+        {detailed && <Background gap={20} />}
         <MiniMap pannable zoomable data-testid="minimap" />
         <Controls data-testid="canvas-controls" />
       </ReactFlow>

@@ -1,5 +1,5 @@
 import { memo, useContext } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import type { BlockNode, LaneNode, StepNode } from '../../model/graph';
 import { durationText, nodeSubtitle } from './describe';
 import { MarksContext } from './marks';
@@ -15,6 +15,17 @@ function Problems({ id }: { id: string }) {
   );
 }
 
+/**
+ * Below this zoom a box's text is unreadable; boxes then draw as plain coloured shapes, which keeps panning a large
+ * process (hundreds of boxes at fit view) smooth. Components re-render only when the zoom crosses the threshold.
+ */
+export const detailZoom = 0.3;
+const detailed = (s: ReactFlowState) => s.transform[2] >= detailZoom;
+
+export function useDetailed(): boolean {
+  return useStore(detailed);
+}
+
 function useDecoration(id: string) {
   return useContext(MarksContext).decorations.get(id);
 }
@@ -26,6 +37,15 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected, par
   const { node } = data;
   const inLane = !!parentId;
   const errors = diagnostics.get(id)?.length ?? 0;
+  const full = useDetailed();
+  if (!full) {
+    return (
+      <div className={`bpm-node lod kind-${node.kind}${selected ? ' selected' : ''}${errors ? ' has-problems' : ''}${deco?.className ? ` ${deco.className}` : ''}`} style={deco?.style} data-testid={`node-${id}`}>
+        {node.kind !== 'start' && !inLane && <Handle type="target" position={Position.Top} />}
+        {node.kind !== 'end' && !inLane && <Handle type="source" position={Position.Bottom} />}
+      </div>
+    );
+  }
   return (
     <div
       className={`bpm-node kind-${node.kind}${selected ? ' selected' : ''}${errors ? ' has-problems' : ''}${deco?.className ? ` ${deco.className}` : ''}`}

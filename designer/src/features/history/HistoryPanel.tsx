@@ -5,6 +5,7 @@ import { ApiProblem } from '../../api/client';
 import { useI18n } from '../../i18n';
 import type { Definition } from '../../model/dsl';
 import type { DesignerApi } from '../../shell/registry';
+import { useRemembered } from '../../pages/supervision/memory';
 import { problemMessage } from '../../pages/supervision/problems';
 import '../../pages/supervision/insight.css';
 import { changeGroups, defaultPair, diffCounts, diffDecorations, officeTime } from './diff';
@@ -23,7 +24,7 @@ export function HistoryPanel({ designer }: { designer: DesignerApi }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [from, setFrom] = useState<number | null>(null);
   const [to, setTo] = useState<number | null>(null);
-  const [diff, setDiff] = useState<{ from: number; to: number; changes: DefinitionChange[] } | null>(null);
+  const [diff, setDiff] = useRemembered<{ from: number; to: number; changes: DefinitionChange[] } | null>(`history.diff.${code}`, null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -54,6 +55,11 @@ export function HistoryPanel({ designer }: { designer: DesignerApi }) {
     added: t('history.added'), removed: t('history.removed'), changed: t('history.changed'), limit: t('history.limit'),
   }), [t]);
 
+  // The diff's marks stay while the panel is open, on whichever of the two versions is shown.
+  useEffect(() => {
+    latest.current.setDecorations(owner, diff ? diffDecorations(diff.changes, labels) : null);
+  }, [diff, labels]);
+
   const compare = async () => {
     if (from === null || to === null) return;
     setBusy(true);
@@ -61,10 +67,8 @@ export function HistoryPanel({ designer }: { designer: DesignerApi }) {
     try {
       const answer = await powers.diff(code, from, to);
       setDiff({ from, to, changes: answer.changes });
-      designer.setDecorations(owner, diffDecorations(answer.changes, labels));
     } catch (e) {
       setDiff(null);
-      designer.setDecorations(owner, null);
       setError(problemMessage(e, t));
     } finally {
       setBusy(false);
@@ -77,16 +81,12 @@ export function HistoryPanel({ designer }: { designer: DesignerApi }) {
     try {
       const definition = JSON.parse(await powers.versionJson(code, version)) as Definition;
       designer.openDefinition(definition, { powerCode: code, version });
-      if (diff) latest.current.setDecorations(owner, diffDecorations(diff.changes, labels));
     } catch (e) {
       setError(problemMessage(e, t));
     }
   };
 
-  const clear = () => {
-    setDiff(null);
-    designer.setDecorations(owner, null);
-  };
+  const clear = () => setDiff(null);
 
   if (!code) return <div className="insight-panel"><div className="insight-note" data-testid="history-none">{t('history.noCode')}</div></div>;
   const versions = power ? [...power.versions].sort((a, b) => Number(b.version) - Number(a.version)) : [];

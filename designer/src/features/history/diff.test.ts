@@ -104,3 +104,35 @@ describe('versions', () => {
     expect(officeTime('later')).toBe('later');
   });
 });
+
+describe("the server's answer", () => {
+  // GET /api/powers/XK00301001/diff?from=1&to=2 after publishing a v2 with a longer fire review, no 施工许可审核,
+  // an 归档 step and a shorter promise (recorded from a running server).
+  const recorded: DefinitionChange[] = [
+    { kind: 'added', area: 'flow', key: 'archive→granted', before: null, after: 'archive→granted', summary: 'flow added: archive→granted' },
+    { kind: 'added', area: 'flow', key: 'certify→archive', before: null, after: 'certify→archive', summary: 'flow added: certify→archive' },
+    { kind: 'removed', area: 'flow', key: 'certify→granted', before: 'certify→granted', after: null, summary: 'flow removed: certify→granted' },
+    { kind: 'changed', area: 'limits', key: 'promised', before: '10 工作日', after: '8 工作日', summary: 'promised time limit (承诺时限): 10 工作日 → 8 工作日' },
+    { kind: 'added', area: 'node', key: 'archive', before: null, after: 'task 归档 (县住房和城乡建设局, 档案员, limit 2 工作日)', summary: 'node added: archive (归档), task 归档 (县住房和城乡建设局, 档案员, limit 2 工作日)' },
+    { kind: 'changed', area: 'node', key: 'consolidate', before: '负责人', after: '分管负责人', summary: 'node consolidate (牵头部门汇总决定): role 负责人 → 分管负责人' },
+    { kind: 'changed', area: 'node', key: 'fire-review', before: '5 工作日', after: '7 工作日', summary: 'node fire-review (消防设计审查): limit 5 工作日 → 7 工作日' },
+    { kind: 'changed', area: 'node', key: 'joint-review', before: 'permit-review → permit-approve', after: 'permit-review', summary: 'node joint-review (并联审查): branch permit steps permit-review → permit-approve → permit-review' },
+    { kind: 'removed', area: 'node', key: 'permit-approve', before: 'task 施工许可审核 (县住房和城乡建设局, 分管负责人, limit 1 工作日, risk A)', after: null, summary: 'node removed: permit-approve (施工许可审核) in branch permit of joint-review' },
+  ];
+
+  it('marks the added, removed and changed steps and the moved limit', () => {
+    const d = diffDecorations(recorded, labels);
+    expect(Object.fromEntries(Object.entries(d).map(([id, x]) => [id, [x.className, x.badge]]))).toEqual({
+      archive: ['added', 'NEW'],
+      consolidate: ['changed', 'CHG'],
+      'fire-review': ['changed', 'LIMIT 5 工作日→7 工作日'],
+      'joint-review': ['changed', 'CHG'],
+      'permit-approve': ['removed', 'GONE'],
+    });
+    expect(diffCounts(recorded)).toEqual({ added: 1, removed: 1, changed: 3, limits: 2 });
+    expect(changeGroups(recorded).map((g) => g.testId)).toEqual([
+      'diff-change-archive→granted', 'diff-change-certify→archive', 'diff-change-certify→granted', 'diff-change-promised',
+      'diff-change-archive', 'diff-change-consolidate', 'diff-change-fire-review', 'diff-change-joint-review', 'diff-change-permit-approve',
+    ]);
+  });
+});

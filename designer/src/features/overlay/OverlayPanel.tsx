@@ -4,6 +4,7 @@ import type { NodeTiming } from '../../api/contracts';
 import { useI18n } from '../../i18n';
 import { allNodes } from '../../model/dsl';
 import type { DesignerApi } from '../../shell/registry';
+import { useRemembered } from '../../pages/supervision/memory';
 import { problemMessage } from '../../pages/supervision/problems';
 import '../../pages/supervision/insight.css';
 import {
@@ -30,10 +31,11 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
   const { t } = useI18n();
   const labels = useOverlayLabels();
   const code = designer.source?.powerCode ?? (typeof designer.definition.power?.code === 'string' ? designer.definition.power.code : '');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [metric, setMetric] = useState<OverlayMetric>('median');
-  const [timing, setTiming] = useState<NodeTiming | null>(null);
+  const [from, setFrom] = useRemembered('overlay.from', '');
+  const [to, setTo] = useRemembered('overlay.to', '');
+  const [metric, setMetric] = useRemembered<OverlayMetric>('overlay.metric', 'median');
+  const [shown, setShown] = useRemembered<{ timing: NodeTiming; from: string; to: string } | null>(`overlay.timing.${code}`, null);
+  const timing = shown?.timing ?? null;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -49,27 +51,23 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
 
   // Switching the metric or editing the document recolours without asking the server again.
   useEffect(() => {
-    if (timing) latest.current.setDecorations(owner, overlayDecorations(timing.rows, metric, timedIds, labels, t('insight.noData')));
+    latest.current.setDecorations(owner, timing ? overlayDecorations(timing.rows, metric, timedIds, labels, t('insight.noData')) : null);
   }, [timing, metric, timedIds, labels, t]);
 
   const load = async () => {
     setBusy(true);
     setError(null);
     try {
-      setTiming(await supervision.nodeTiming({ power: code, from: from || undefined, to: to || undefined, groupBy: 'node' }));
+      setShown({ timing: await supervision.nodeTiming({ power: code, from: from || undefined, to: to || undefined, groupBy: 'node' }), from, to });
     } catch (e) {
-      setTiming(null);
-      designer.setDecorations(owner, null);
+      setShown(null);
       setError(problemMessage(e, t));
     } finally {
       setBusy(false);
     }
   };
 
-  const clear = () => {
-    setTiming(null);
-    designer.setDecorations(owner, null);
-  };
+  const clear = () => setShown(null);
 
   if (!code) return <div className="insight-panel"><div className="insight-note">{t('overlay.noCode')}</div></div>;
   const scale = timing ? overlayScale(timing.rows, metric) : null;
@@ -110,7 +108,7 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
               <span><i className="insight-swatch" style={{ background: noDataColour }} />{t('insight.noData')}</span>
             </div>
             <div className="muted">
-              {t('overlay.window', { from: from || t('overlay.beginning'), to: to || t('overlay.now') })}
+              {t('overlay.window', { from: shown?.from || t('overlay.beginning'), to: shown?.to || t('overlay.now') })}
               {timing.percentileMethod ? ` · ${t('overlay.method')} ${timing.percentileMethod}` : ''}
             </div>
           </div>

@@ -3,6 +3,7 @@ import { definitions } from '../../api/endpoints';
 import type { Simulation } from '../../api/contracts';
 import { useI18n } from '../../i18n';
 import type { DesignerApi } from '../../shell/registry';
+import { useRemembered } from '../../pages/supervision/memory';
 import { problemMessage } from '../../pages/supervision/problems';
 import '../../pages/supervision/insight.css';
 import { officeToday, pathForks, pathWarnings, simulationDecorations, simulationRows, validChoices, wallClock } from './simulation';
@@ -15,17 +16,24 @@ const owner = 'simulation';
  */
 export function SimulationPanel({ designer }: { designer: DesignerApi }) {
   const { t } = useI18n();
-  const [acceptedOn, setAcceptedOn] = useState(officeToday);
-  const [choices, setChoices] = useState<Record<string, string>>({});
-  const [result, setResult] = useState<{ simulation: Simulation; text: string } | null>(null);
+  const [acceptedOn, setAcceptedOn] = useRemembered('simulation.acceptedOn', officeToday);
+  const [choices, setChoices] = useRemembered<Record<string, string>>('simulation.choices', {});
+  const [result, setResult] = useRemembered<{ simulation: Simulation; text: string } | null>('simulation.result', null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const forks = useMemo(() => pathForks(designer.definition), [designer.definition]);
+  const current = result !== null && result.text === designer.text;
 
-  // The badges belong to this panel: they go when it closes, through whichever designer object is current then.
+  // Badges only while they are true: for the document as simulated, and while this panel is open.
   const latest = useRef(designer);
   latest.current = designer;
   useEffect(() => () => latest.current.setDecorations(owner, null), []);
+  useEffect(() => {
+    latest.current.setDecorations(owner, result && current ? simulationDecorations(result.simulation, {
+      starts: t('simulation.starts'), due: t('simulation.due'), limit: t('simulation.limit'),
+      pastPromised: t('simulation.pastPromised'), pastLegal: t('simulation.pastLegal'),
+    }) : null);
+  }, [result, current, t]);
 
   const run = async () => {
     setBusy(true);
@@ -34,13 +42,8 @@ export function SimulationPanel({ designer }: { designer: DesignerApi }) {
     try {
       const simulation = await definitions.simulate({ text, acceptedOn, choices: validChoices(forks, choices) });
       setResult({ simulation, text });
-      designer.setDecorations(owner, simulationDecorations(simulation, {
-        starts: t('simulation.starts'), due: t('simulation.due'), limit: t('simulation.limit'),
-        pastPromised: t('simulation.pastPromised'), pastLegal: t('simulation.pastLegal'),
-      }));
     } catch (e) {
       setResult(null);
-      designer.setDecorations(owner, null);
       setError(problemMessage(e, t));
     } finally {
       setBusy(false);
@@ -50,12 +53,13 @@ export function SimulationPanel({ designer }: { designer: DesignerApi }) {
   const clear = () => {
     setResult(null);
     setError(null);
-    designer.setDecorations(owner, null);
   };
 
   const sim = result?.simulation;
   const rows = sim ? simulationRows(sim) : [];
   const warnings = sim ? pathWarnings(sim) : [];
+  // The server also says when the chosen path ends (its slowest way through); older contracts lack it.
+  const pathEnd = (sim as (Simulation & { pathEnd?: string }) | undefined)?.pathEnd;
   return (
     <div className="insight-panel" data-testid="panel-simulation">
       <label className="insight-field">
@@ -92,12 +96,18 @@ export function SimulationPanel({ designer }: { designer: DesignerApi }) {
       {error && <div className="insight-error" data-testid="sim-error">{error}</div>}
       {sim && (
         <>
-          {result.text !== designer.text && <div className="muted" data-testid="sim-stale">{t('simulation.stale')}</div>}
+          {!current && <div className="muted" data-testid="sim-stale">{t('simulation.stale')}</div>}
           <dl className="insight-dates">
             <dt>{t('simulation.promisedDue')} ({sim.promisedLimit.text})</dt>
             <dd data-testid="sim-promised-due">{wallClock(sim.promisedDue)}</dd>
             <dt>{t('simulation.legalDue')} ({sim.legalLimit.text})</dt>
             <dd data-testid="sim-legal-due">{wallClock(sim.legalDue)}</dd>
+            {pathEnd && (
+              <>
+                <dt>{t('simulation.pathEnd')}</dt>
+                <dd data-testid="sim-path-end" className={warnings[0] ?? undefined}>{wallClock(pathEnd)}</dd>
+              </>
+            )}
           </dl>
           {warnings.length > 0 && (
             <div className={`insight-warning ${warnings[0]}`} data-testid="sim-warning">
@@ -109,17 +119,15 @@ export function SimulationPanel({ designer }: { designer: DesignerApi }) {
               <tr>
                 <th>{t('simulation.node')}</th>
                 <th>{t('simulation.limit')}</th>
-                <th>{t('simulation.starts')}</th>
                 <th>{t('simulation.due')}</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((row) => (
                 <tr key={row.nodeId} data-testid={`sim-row-${row.nodeId}`} className={`${row.lateness}${row.branch ? ' in-branch' : ''}`}
-                  onClick={() => designer.selectNode(row.nodeId)}>
-                  <td>{row.name}</td>
+                  title={`${t('simulation.starts')} ${row.starts}`} onClick={() => designer.selectNode(row.nodeId)}>
+                  <td className="wrap">{row.name}</td>
                   <td>{row.limit ?? ''}</td>
-                  <td>{row.starts}</td>
                   <td data-testid={`sim-node-${row.nodeId}`}>{row.due}</td>
                 </tr>
               ))}

@@ -1,0 +1,111 @@
+import { useEffect, useMemo, useState } from 'react';
+import { supervision } from '../../api/endpoints';
+import type { NodeTiming } from '../../api/contracts';
+import { useI18n } from '../../i18n';
+import { durationLabel, overdueRate, percent } from '../../features/overlay/scale';
+import { EChart } from './EChart';
+import { useCatalogChoices } from './LightBoardPage';
+import { problemMessage } from './problems';
+import { chartRows, timingChartOption } from './timingChart';
+
+/** 环节用时: per power, the median and p90 working time of each node and how often it runs late, as a chart and a table. */
+export function NodeTimingPage() {
+  const { t } = useI18n();
+  const { powerList } = useCatalogChoices();
+  const [power, setPower] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [timing, setTiming] = useState<NodeTiming | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // The first power of the catalog is shown straight away, so the page is never an empty form.
+  useEffect(() => {
+    if (!power && powerList.length > 0) setPower(powerList[0].code);
+  }, [power, powerList]);
+
+  useEffect(() => {
+    if (!power) return;
+    const abort = new AbortController();
+    setBusy(true);
+    setError(null);
+    supervision.nodeTiming({ power, from: from || undefined, to: to || undefined, groupBy: 'node' }, { signal: abort.signal })
+      .then(setTiming)
+      .catch((e) => {
+        if (abort.signal.aborted) return;
+        setTiming(null);
+        setError(problemMessage(e, t));
+      })
+      .finally(() => !abort.signal.aborted && setBusy(false));
+    return () => abort.abort();
+  }, [power, from, to, t]);
+
+  const labels = useMemo(() => ({
+    median: t('overlay.metric.median'), p90: t('overlay.metric.p90'), overdueRate: t('overlay.metric.overdue'),
+    days: t('overlay.days'), hours: t('overlay.hours'), visits: t('overlay.visits'),
+  }), [t]);
+  const option = useMemo(() => (timing ? timingChartOption(timing.rows, labels) : null), [timing, labels]);
+  const units = { hours: t('overlay.hours'), days: t('overlay.days') };
+  return (
+    <div className="supervision-body" data-testid="page-node-timing">
+      <div className="insight-row">
+        <label className="insight-field">
+          <span>{t('supervision.power')}</span>
+          <select data-testid="timing-power" value={power} onChange={(e) => setPower(e.target.value)}>
+            {!power && <option value="">—</option>}
+            {powerList.map((p) => <option key={p.code} value={p.code}>{p.code} {p.name}</option>)}
+          </select>
+        </label>
+        <label className="insight-field">
+          <span>{t('overlay.from')}</span>
+          <input type="date" data-testid="timing-from" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label className="insight-field">
+          <span>{t('overlay.to')}</span>
+          <input type="date" data-testid="timing-to" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        {busy && <span className="muted">{t('loading')}</span>}
+      </div>
+      {error && <div className="insight-error" data-testid="timing-error">{error}</div>}
+      {timing && timing.rows.length === 0 && <div className="insight-note" data-testid="timing-empty">{t('overlay.empty')}</div>}
+      {option && timing && timing.rows.length > 0 && (
+        <>
+          <EChart option={option} testId="timing-chart" />
+          <div className="muted">{t('supervision.timingNote')}{timing.percentileMethod ? ` ${t('overlay.method')}: ${timing.percentileMethod}` : ''}</div>
+          <table className="insight-table" data-testid="timing-table">
+            <thead>
+              <tr>
+                <th>{t('simulation.node')}</th>
+                <th className="num">{t('overlay.visits')}</th>
+                <th className="num">{t('overlay.completed')}</th>
+                <th className="num">{t('overlay.open')}</th>
+                <th className="num">{t('overlay.avg')}</th>
+                <th className="num">{t('overlay.median')}</th>
+                <th className="num">{t('overlay.p90')}</th>
+                <th className="num">{t('overlay.max')}</th>
+                <th className="num">{t('overlay.onTime')}</th>
+                <th className="num">{t('overlay.overdue')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {chartRows(timing.rows).map((r) => (
+                <tr key={r.nodeId} data-testid={`timing-row-${r.nodeId}`}>
+                  <td title={r.nodeId}>{r.nodeName}</td>
+                  <td className="num">{r.visits}</td>
+                  <td className="num">{r.completed}</td>
+                  <td className="num">{r.open}</td>
+                  <td className="num">{durationLabel(r.avgWorkingHours, null, units)}</td>
+                  <td className="num">{durationLabel(r.medianWorkingHours, r.medianWorkingDays, units)}</td>
+                  <td className="num">{durationLabel(r.p90WorkingHours, r.p90WorkingDays, units)}</td>
+                  <td className="num">{durationLabel(r.maxWorkingHours, null, units)}</td>
+                  <td className="num">{percent(r.onTimeRate)}</td>
+                  <td className="num">{r.overdue} ({percent(overdueRate(r))})</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}

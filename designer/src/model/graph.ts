@@ -14,6 +14,8 @@ const LANE_GAP = 12;
 const BLOCK_HEADER = 34;
 const BLOCK_PAD = 12;
 const DEFAULT_GAP = 60;
+/** Room under a lane's last step where a step dragged from the palette can be dropped. */
+export const LANE_DROP = NODE_H + 2 * STEP_GAP;
 
 export type StepData = { node: DslNode };
 export type BlockData = { node: DslNode };
@@ -52,7 +54,7 @@ function laneSize(branch: Branch): Size {
   const sizes = nodes.map(sizeOf);
   const width = Math.max(NODE_W, ...sizes.map((s) => s.width)) + 2 * LANE_PAD;
   const content = sizes.reduce((s, x) => s + x.height, 0) + STEP_GAP * Math.max(0, sizes.length - 1);
-  return { width, height: LANE_HEADER + 2 * LANE_PAD + Math.max(content, NODE_H) };
+  return { width, height: LANE_HEADER + 2 * LANE_PAD + content + (sizes.length ? STEP_GAP : 0) + LANE_DROP };
 }
 
 function withoutBranches(node: DslNode): DslNode {

@@ -93,6 +93,7 @@ export const LaneNodeView = memo(function LaneNodeView({ data, selected }: NodeP
         {branch.name}
         {branch.silence ? <span className="muted"> · {t('lane.silence', { d: durationText(branch.silence) })}</span> : null}
       </div>
+      <div className="lane-drop">{t('lane.drop')}</div>
     </div>
   );
 });

@@ -1,6 +1,6 @@
 // The browser-test harness: a started server (BPM_E2E_SERVER, as test.sh gives it, or one started here), Debian's
 // headless Chromium through playwright-core, sign-in as a sample user, screenshots to e2e/screenshots/.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,6 +40,7 @@ export async function server() {
   });
   started = {
     url,
+    data,
     stop: async () => {
       child.removeAllListeners('exit');
       child.kill('SIGTERM');
@@ -108,4 +109,23 @@ export function catalogText(file) {
 /** A test's name as a file name. */
 export function slug(name) {
   return name.replace(/[^A-Za-z0-9\u4e00-\u9fff-]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+}
+
+/**
+ * Generated cases for the supervision figures: test.sh seeds its server once (BPM_E2E_SEEDED=1|0, BPM_E2E_SEED_LOG);
+ * a server started here is seeded here, with `bpm generate` against its SQLite file. Returns {ok, detail}.
+ */
+export function seeded(srv, cases = 300) {
+  if (process.env.BPM_E2E_SEEDED !== undefined)
+    return { ok: process.env.BPM_E2E_SEEDED === '1', detail: `test.sh ran \`bpm generate --cases 3000 --seed 1\`; its output is in ${process.env.BPM_E2E_SEED_LOG ?? 'its log'}` };
+  if (!srv.data) return { ok: true, detail: 'an outside server (BPM_E2E_SERVER) is taken as seeded' };
+  if (srv.seed) return srv.seed;
+  const dll = join(repoRoot, 'engine', 'Bpm.Server', 'bin', 'Debug', 'net10.0', 'bpm.dll');
+  const run = spawnSync('dotnet', [dll, 'generate', '--cases', String(cases), '--seed', '1'], {
+    cwd: repoRoot, encoding: 'utf8', timeout: 600_000,
+    env: { ...process.env, BPM_DATABASE: `Data Source=${join(srv.data, 'bpm.db')}`, Bpm__DataDirectory: srv.data },
+  });
+  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+  srv.seed = { ok: run.status === 0, detail: `\`bpm generate --cases ${cases} --seed 1\` exited ${run.status}:\n${output}` };
+  return srv.seed;
 }

@@ -39,13 +39,21 @@ export function HistoryPanel({ designer }: { designer: DesignerApi }) {
     try {
       const p = await powers.get(code);
       setPower(p);
-      const pair = defaultPair(p.versions.map((v) => Number(v.version)), openVersion);
-      setFrom(pair?.from ?? null);
-      setTo(pair?.to ?? null);
+      // A pair already picked stays (opening one side of a diff must not move it); else the default pair.
+      const versions = p.versions.map((v) => Number(v.version));
+      const pair = defaultPair(versions, openVersion);
+      setFrom((f) => (f !== null && versions.includes(f) ? f : pair?.from ?? null));
+      setTo((v) => (v !== null && versions.includes(v) ? v : pair?.to ?? null));
     } catch (e) {
       setLoadError(e instanceof ApiProblem && e.status === 404 ? t('history.notPublished', { code }) : problemMessage(e, t));
     }
   }, [code, openVersion, t]);
+
+  // Another power: its own versions, so the picked pair starts over (declared before the load it precedes).
+  useEffect(() => {
+    setFrom(null);
+    setTo(null);
+  }, [code]);
 
   useEffect(() => {
     void load();

@@ -34,7 +34,9 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
   const [from, setFrom] = useRemembered('overlay.from', '');
   const [to, setTo] = useRemembered('overlay.to', '');
   const [metric, setMetric] = useRemembered<OverlayMetric>('overlay.metric', 'median');
-  const [shown, setShown] = useRemembered<{ timing: NodeTiming; from: string; to: string } | null>(`overlay.timing.${code}`, null);
+  const [thisVersion, setThisVersion] = useRemembered('overlay.thisVersion', false);
+  const version = thisVersion ? designer.source?.version : undefined;
+  const [shown, setShown] = useRemembered<{ timing: NodeTiming; from: string; to: string; version?: number } | null>(`overlay.timing.${code}`, null);
   const timing = shown?.timing ?? null;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -58,7 +60,7 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
     setBusy(true);
     setError(null);
     try {
-      setShown({ timing: await supervision.nodeTiming({ power: code, from: from || undefined, to: to || undefined, groupBy: 'node' }), from, to });
+      setShown({ timing: await supervision.nodeTiming({ power: code, version, from: from || undefined, to: to || undefined, groupBy: 'node' }), from, to, version });
     } catch (e) {
       setShown(null);
       setError(problemMessage(e, t));
@@ -85,6 +87,12 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
           <input type="date" data-testid="overlay-to" value={to} onChange={(e) => setTo(e.target.value)} />
         </label>
       </div>
+      {designer.source && (
+        <label>
+          <input type="checkbox" data-testid="overlay-this-version" checked={thisVersion} onChange={(e) => setThisVersion(e.target.checked)} />
+          {' '}{t('overlay.thisVersion', { v: designer.source.version })}
+        </label>
+      )}
       <label className="insight-field">
         <span>{t('overlay.metric')}</span>
         <select data-testid="overlay-metric" value={metric} onChange={(e) => setMetric(e.target.value as OverlayMetric)}>
@@ -109,6 +117,7 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
             </div>
             <div className="muted">
               {t('overlay.window', { from: shown?.from || t('overlay.beginning'), to: shown?.to || t('overlay.now') })}
+              {shown?.version ? ` · v${shown.version}` : ` · ${t('overlay.allVersions')}`}
               {timing.percentileMethod ? ` · ${t('overlay.method')} ${timing.percentileMethod}` : ''}
             </div>
           </div>

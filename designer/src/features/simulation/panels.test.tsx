@@ -138,12 +138,15 @@ describe('history panel', () => {
           versions: [
             { version: 1, state: 'published', contentHash: 'a', publishedAt: '2026-11-21T13:44:44Z', publishedBy: 'catalog', stateChangedAt: '2026-11-21T13:44:44Z' },
             { version: 2, state: 'suspended', contentHash: 'b', publishedAt: '2026-11-21T13:44:57Z', publishedBy: 'deployer', stateChangedAt: '2026-11-21T13:44:57Z' },
+            { version: 3, state: 'published', contentHash: 'c', publishedAt: '2026-11-21T14:00:00Z', publishedBy: 'deployer', stateChangedAt: '2026-11-21T14:00:00Z' },
           ],
         },
       }),
     });
-    render(<HistoryPanel designer={designerFor(catalogDefinition('XK00301001'), layers)} />);
+    const designer = designerFor(catalogDefinition('XK00301001'), layers);
+    const { rerender } = render(<HistoryPanel designer={designer} />);
     const v2 = await screen.findByTestId('history-version-2');
+    await waitFor(() => expect((screen.getByTestId('diff-to') as HTMLSelectElement).value).toBe('2')); // the open version
     expect(v2.textContent).toContain('暂停');
     expect(v2.textContent).toContain('deployer 发布于 2026-11-21 21:44');
     await act(async () => fireEvent.click(screen.getByTestId('btn-diff')));
@@ -154,6 +157,12 @@ describe('history panel', () => {
       'fire-review': { className: 'changed', badge: '时限 5 工作日→7 工作日' },
       'permit-approve': { className: 'removed', badge: '删除' },
     });
+    // Showing the older side on the chart opens v1; the compared pair stays v1 → v2 and so do the marks.
+    rerender(<HistoryPanel designer={{ ...designer, source: { powerCode: 'XK00301001', version: 1 } }} />);
+    await waitFor(() => expect(calls.filter((c) => c.url === '/api/powers/XK00301001')).toHaveLength(2));
+    expect((screen.getByTestId('diff-from') as HTMLSelectElement).value).toBe('1');
+    expect((screen.getByTestId('diff-to') as HTMLSelectElement).value).toBe('2');
+    expect(layers.get('diff')?.['permit-approve']?.className).toBe('removed');
     fireEvent.click(screen.getByTestId('btn-diff-clear'));
     expect(layers.has('diff')).toBe(false);
   });
@@ -193,5 +202,15 @@ describe('overlay panel', () => {
     fireEvent.change(screen.getByTestId('overlay-metric'), { target: { value: 'overdue' } });
     await waitFor(() => expect(overlay()['fire-review'].badge).toBe('超期 20%'));
     expect(calls).toHaveLength(1);
+  });
+
+  it('asks for the open version only when told to', async () => {
+    const calls = stubFetch({ '/api/supervision/node-timing': () => ({ json: { rows: [], percentileMethod: 'exact' } }) });
+    render(<OverlayPanel designer={designerFor(catalogDefinition('XK00301001'), new Map())} />);
+    fireEvent.click(screen.getByTestId('overlay-this-version'));
+    await act(async () => fireEvent.click(screen.getByTestId('btn-overlay')));
+    await screen.findByTestId('overlay-empty');
+    expect(calls[0].url).toBe('/api/supervision/node-timing?groupBy=node&power=XK00301001&version=2');
+    expect(screen.getByTestId('overlay-legend').textContent).toContain('v2');
   });
 });

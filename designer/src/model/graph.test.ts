@@ -4,7 +4,7 @@ import { contentHash } from './hash';
 import { fromGraph, laneId, toGraph, NODE_H } from './graph';
 import { catalog, catalogDefinition } from '../../test/catalog';
 import { generatedDefinition } from '../../test/generated';
-import { addFlow, addNode, moveNodes, newNode, removeItems, takenIds } from './ops';
+import { addFlow, addNode, moveNodes, moveStep, newNode, removeItems, takenIds } from './ops';
 
 describe('DSL → canvas graph → DSL', () => {
   it.each(catalog().map((c) => [c.file, c.definition] as const))('%s keeps its content hash and its nodes and flows', (_file, d) => {
@@ -78,6 +78,19 @@ describe('DSL → canvas graph → DSL', () => {
     expect(contentHash(removed)).toBe(contentHash(d));
     expect(removed.layout![task.id]).toBeUndefined();
     expect(contentHash(moveNodes(d, { start: { x: 1, y: 2 } }))).toBe(contentHash(d));
+  });
+
+  it('moves a step within its branch and to another branch of the block', () => {
+    const d = catalogDefinition('XK00301001');
+    const block = () => (x: typeof d) => x.nodes.find((n) => n.id === 'joint-review')!.branches!;
+    const up = moveStep(d, 'permit-approve', { branchId: 'permit', index: 0 });
+    expect(block()(up)[2].nodes.map((n) => n.id)).toEqual(['permit-approve', 'permit-review']);
+    expect(contentHash(up)).not.toBe(contentHash(d));
+    const across = moveStep(d, 'permit-approve', { branchId: 'fire', index: 99 });
+    expect(block()(across).map((b) => b.nodes.map((n) => n.id))).toEqual([['fire-review', 'permit-approve'], ['civil-defence-review'], ['permit-review']]);
+    const graph = toGraph(across);
+    expect(graph.nodes.find((n) => n.id === 'permit-approve')!.parentId).toBe(laneId('joint-review', 'fire'));
+    expect(moveStep(d, 'accept', { branchId: 'fire', index: 0 })).toBe(d);
   });
 
   it('converts a generated 300-node definition quickly', () => {

@@ -84,6 +84,28 @@ export function addNode(d: Definition, node: DslNode, placement: Placement): Def
   }));
 }
 
+/**
+ * Moves a step that lives in a 并联会审 branch to another place in the same block: another branch, or up/down in
+ * its own (the order of a branch is its sequence, so this is a semantic edit).
+ */
+export function moveStep(d: Definition, nodeId: string, to: { branchId: string; index: number }): Definition {
+  const place = allNodes(d).find((p) => p.node.id === nodeId);
+  if (!place?.parent) return d;
+  const { block } = place.parent;
+  return mapNode(d, block.id, (b) => {
+    const without = (b.branches ?? []).map((br) => ({ ...br, nodes: (br.nodes ?? []).filter((n) => n.id !== nodeId) }));
+    return {
+      ...b,
+      branches: without.map((br) => {
+        if (br.id !== to.branchId) return br;
+        const nodes = [...br.nodes];
+        nodes.splice(Math.max(0, Math.min(to.index, nodes.length)), 0, place.node);
+        return { ...br, nodes };
+      }),
+    };
+  });
+}
+
 /** Removes nodes (with everything inside a removed block), the flows touching them, their positions, and the given flows. */
 export function removeItems(d: Definition, nodeIds: Iterable<string>, flowIndexes: Iterable<number> = []): Definition {
   const gone = new Set(nodeIds);

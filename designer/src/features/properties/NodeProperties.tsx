@@ -1,6 +1,7 @@
 import type { Diagnostic, Directory } from '../../api/contracts';
 import type { Branch, Definition, DslNode, FormField, Flow, Outcome } from '../../model/dsl';
-import { findNode, mapNode, newBranch, takenIds, updateFlow } from '../../model/ops';
+import { findNode, mapNode, moveStep, newBranch, takenIds, updateFlow } from '../../model/ops';
+import { allNodes } from '../../model/dsl';
 import { useI18n } from '../../i18n';
 import { Check, DurationInput, Field, NumberInput, Select, TextInput } from './fields';
 
@@ -183,6 +184,7 @@ export function NodeProperties({ nodeId, definition, onChange, directory, proble
     <div className="properties" data-testid="properties-node" data-node={nodeId}>
       <div className="prop-head">{t(`kind.${node.kind}`)} · <span className="muted">{node.id}</span></div>
       <TextInput label={t('prop.name')} testid="prop-name" value={node.name} onChange={(v) => set({ name: v }, 'name')} problems={problems('name')} />
+      <BranchPlace nodeId={nodeId} definition={definition} onChange={onChange} />
       {node.kind === 'task' && (
         <>
           <TextInput label={t('prop.department')} testid="prop-department" value={node.department} onChange={(v) => set({ department: v }, 'department')} problems={problems('department')} list={departments(directory)} />
@@ -214,6 +216,26 @@ export function NodeProperties({ nodeId, definition, onChange, directory, proble
       )}
       {node.kind === 'end' && <Select label={t('prop.result')} testid="prop-result" value={node.result} options={endResults.map((r) => ({ value: r, label: r }))} onChange={(v) => set({ result: v }, 'result')} problems={problems('result')} />}
       <FlowsEditor node={node} definition={definition} onChange={onChange} />
+    </div>
+  );
+}
+
+/** For a step inside a 并联会审 branch: which branch it is in, and its place in the branch's order. */
+function BranchPlace({ nodeId, definition, onChange }: { nodeId: string; definition: Definition; onChange: EditProps['onChange'] }) {
+  const { t } = useI18n();
+  const place = allNodes(definition).find((p) => p.node.id === nodeId);
+  if (!place?.parent) return null;
+  const { block, branch } = place.parent;
+  const index = branch.nodes.findIndex((n) => n.id === nodeId);
+  return (
+    <div className="branch-place">
+      <Select label={t('prop.inBranch', { block: block.name })} testid="prop-branch" value={branch.id}
+        options={(block.branches ?? []).map((b) => ({ value: b.id, label: b.name }))}
+        onChange={(v) => v && v !== branch.id && onChange(moveStep(definition, nodeId, { branchId: v, index: Number.MAX_SAFE_INTEGER }))} />
+      <div className="row">
+        <button type="button" data-testid="btn-step-up" disabled={index <= 0} onClick={() => onChange(moveStep(definition, nodeId, { branchId: branch.id, index: index - 1 }))}>↑ {t('prop.stepUp')}</button>
+        <button type="button" data-testid="btn-step-down" disabled={index >= branch.nodes.length - 1} onClick={() => onChange(moveStep(definition, nodeId, { branchId: branch.id, index: index + 1 }))}>↓ {t('prop.stepDown')}</button>
+      </div>
     </div>
   );
 }

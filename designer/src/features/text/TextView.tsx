@@ -27,10 +27,12 @@ interface Props {
   onChange: (definition: Definition, text: string) => void;
   /** Diagnostics of the text as validated (their line/column refer to `text`). */
   diagnostics: Diagnostic[];
+  /** Changing token puts the cursor on this line and column (a problem picked in the problems list). */
+  jump?: { line: number; column: number; token: number } | null;
 }
 
 /** The YAML of the document in CodeMirror, with schema completion; valid edits update the document after a pause. */
-export function TextView({ text, onChange, diagnostics }: Props) {
+export function TextView({ text, onChange, diagnostics, jump }: Props) {
   const { t } = useI18n();
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -105,6 +107,16 @@ export function TextView({ text, onChange, diagnostics }: Props) {
     });
     editor.dispatch(setDiagnostics(editor.state, marks));
   }, [diagnostics, text]);
+
+  useEffect(() => {
+    const editor = view.current;
+    if (!editor || !jump) return;
+    const doc = editor.state.doc;
+    const line = doc.line(Math.min(Math.max(1, jump.line), doc.lines));
+    const at = Math.min(line.from + Math.max(0, jump.column - 1), line.to);
+    editor.dispatch({ selection: { anchor: at }, effects: EditorView.scrollIntoView(at, { y: 'center' }) });
+    editor.focus();
+  }, [jump]);
 
   return (
     <div className="text-view" data-testid="text-view">

@@ -69,6 +69,7 @@ export function DesignerPage() {
   const [status, setStatus] = useState<Status>(null);
   const [opening, setOpening] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [textJump, setTextJump] = useState<{ line: number; column: number; token: number } | null>(null);
   const clipboard = useRef<{ nodes: DslNode[]; flows: Flow[]; positions: Record<string, Position> } | null>(null);
 
   const change = useCallback((next: Definition, key?: string) => setHistory((h) => edit(h, next, key ?? null)), []);
@@ -161,6 +162,7 @@ export function DesignerPage() {
   }, []);
 
   const jump = useCallback((d: Diagnostic) => {
+    if (view === 'text' && d.line) setTextJump({ line: Number(d.line), column: Number(d.column ?? 1), token: Date.now() });
     const target = locate(definition, d);
     const nodeId = target.nodeId ?? (target.flowIndex !== null ? definition.flows[target.flowIndex]?.from ?? null : null);
     setSelectedNodeId(nodeId && findNode(definition, nodeId) ? nodeId : null);
@@ -168,7 +170,7 @@ export function DesignerPage() {
     if (nodeId) setFocus({ nodeId, token: Date.now() });
     // then put the cursor in the field the diagnostic names, once the panel shows it
     const field = target.nodeId ? target.field : target.flowIndex !== null ? `flow-${target.flowIndex}-${target.field ?? 'to'}` : target.field;
-    if (field) {
+    if (field && view !== 'text') {
       setTimeout(() => {
         const id = `prop-${field.replace(/\//g, '-')}`;
         const candidates = [id, id.replace(/-\d+$/, ''), id.split('-').slice(0, 3).join('-')];
@@ -182,7 +184,7 @@ export function DesignerPage() {
         }
       }, 50);
     }
-  }, [definition]);
+  }, [definition, view]);
 
   // keyboard shortcuts (not while typing in a field or the text view)
   useEffect(() => {
@@ -284,7 +286,7 @@ export function DesignerPage() {
                 <SimpleView definition={definition} onChange={change} onSelect={select} selectedNodeId={selectedNodeId} diagnostics={grouped.byNode} decorations={decorations} />
               )}
               {view === 'text' && (
-                <TextView text={text} diagnostics={validation.checkedText === text ? diagnostics : []}
+                <TextView text={text} jump={textJump} diagnostics={validation.checkedText === text ? diagnostics : []}
                   onChange={(d, typed) => {
                     setTextFromEditor({ definition: d, text: typed });
                     change(d, 'text');

@@ -142,6 +142,14 @@ export function SimulationPanel({ designer }: { designer: DesignerApi }) {
               ))}
             </ul>
           )}
+          {rows.some((r) => r.lateness !== 'ok') && (
+            <div className="insight-legend" data-testid="sim-legend">
+              <div className="swatches">
+                <span><i className="insight-swatch" style={{ borderColor: '#ef6c00', boxShadow: '0 0 0 2px #ffcc80' }} />{t('simulation.pastPromised')}</span>
+                <span><i className="insight-swatch" style={{ borderColor: '#c62828', boxShadow: '0 0 0 2px #ef9a9a' }} />{t('simulation.pastLegal')}</span>
+              </div>
+            </div>
+          )}
           <div className="muted">{t('simulation.assumption')}</div>
         </>
       )}

@@ -30,6 +30,7 @@ export function LightBoardPage() {
   const [board, setBoard] = useState<{ counts: LightBoard['counts']; items: LightBoardItem[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [refresh, setRefresh] = useState(0);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -51,7 +52,7 @@ export function LightBoardPage() {
       })
       .finally(() => !abort.signal.aborted && setBusy(false));
     return () => abort.abort();
-  }, [power, department, filter, page, t]);
+  }, [power, department, filter, page, refresh, t]);
 
   const choose = (f: LightFilter) => {
     setFilter(f);
@@ -75,6 +76,9 @@ export function LightBoardPage() {
             {departments.map((d) => <option key={d} value={d}>{d}</option>)}
           </select>
         </label>
+        <button type="button" data-testid="btn-lightboard-refresh" disabled={busy} onClick={() => setRefresh((n) => n + 1)}>
+          {t('supervision.refresh')}
+        </button>
         {busy && <span className="muted">{t('loading')}</span>}
       </div>
       {error && <div className="insight-error" data-testid="lightboard-error">{error}</div>}

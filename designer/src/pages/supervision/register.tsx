@@ -39,6 +39,7 @@ registerMessages('zh-CN', {
   'supervision.left': '剩 {hours} 工作小时',
   'supervision.overdueBy': '超 {hours} 工作小时',
   'supervision.dueAt': '到期',
+  'supervision.refresh': '刷新',
   'supervision.timingNote': '柱：各环节工作时间的中位数和 P90；折线：超期率。按 P90 从长到短排列。',
   'supervision.chartFailed': '图表组件加载失败，请刷新页面。',
 });
@@ -67,6 +68,7 @@ registerMessages('en', {
   'supervision.left': '{hours} working h left',
   'supervision.overdueBy': '{hours} working h late',
   'supervision.dueAt': 'Due',
+  'supervision.refresh': 'Refresh',
   'supervision.timingNote': 'Bars: median and p90 working time per step; line: overdue rate. Longest p90 first.',
   'supervision.chartFailed': 'The chart could not be loaded; reload the page.',
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, SmoothStepEdge, StraightEdge, applyEdgeChanges, applyNodeChanges, MarkerType,
+  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, SmoothStepEdge, StraightEdge, applyEdgeChanges, applyNodeChanges, getViewportForBounds, MarkerType,
   useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -13,6 +13,8 @@ import { nodeTypes, useDetailed } from './nodes';
 import './canvas.css';
 
 const edgeTypes = { flow: SmoothStepEdge, seq: StraightEdge };
+const minZoom = 0.01;
+const maxZoom = 2;
 
 export interface CanvasProps {
   definition: Definition;
@@ -60,7 +62,25 @@ function CanvasInner({ definition, onChange, onSelect, selectedNodeId, flowDiagn
   const detailed = useDetailed();
   const graph = useMemo(() => toGraph(definition), [definition]);
   const [nodes, setNodes] = useState<CanvasNode[]>(graph.nodes);
-  useEffect(() => setNodes((previous) => stabilize(previous, graph.nodes, selectedNodeId)), [graph, selectedNodeId]);
+  const wrapper = useRef<HTMLDivElement>(null);
+  const fitted = useRef(0);
+  useEffect(() => {
+    // A fit asked for with a new document is applied in the same render as its boxes, computed from the graph
+    // itself: the boxes then mount once at the final zoom (plain shapes when zoomed far out) instead of twice.
+    if (fitToken !== fitted.current && wrapper.current) {
+      fitted.current = fitToken;
+      const top = graph.nodes.filter((n) => !n.parentId);
+      if (top.length) {
+        const x = Math.min(...top.map((n) => n.position.x));
+        const y = Math.min(...top.map((n) => n.position.y));
+        const right = Math.max(...top.map((n) => n.position.x + (n.width ?? NODE_W)));
+        const bottom = Math.max(...top.map((n) => n.position.y + (n.height ?? NODE_H)));
+        const box = wrapper.current.getBoundingClientRect();
+        void flow.setViewport(getViewportForBounds({ x, y, width: right - x, height: bottom - y }, box.width, box.height, minZoom, maxZoom, 0.1));
+      }
+    }
+    setNodes((previous) => stabilize(previous, graph.nodes, selectedNodeId));
+  }, [graph, selectedNodeId, fitToken, flow]);
   const definitionRef = useRef(definition);
   definitionRef.current = definition;
 
@@ -165,7 +185,6 @@ function CanvasInner({ definition, onChange, onSelect, selectedNodeId, flowDiagn
     place(kind, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
   }, [flow, place]);
 
-  const wrapper = useRef<HTMLDivElement>(null);
   const lastAdd = useRef<number | null>(null);
   useEffect(() => {
     if (!addRequest || addRequest.token === lastAdd.current) return;
@@ -182,9 +201,6 @@ function CanvasInner({ definition, onChange, onSelect, selectedNodeId, flowDiagn
     if (n && box) void flow.setCenter(n.x + (box.width ?? NODE_W) / 2, n.y + (box.height ?? NODE_H) / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 200 });
   }, [focus]);
 
-  useEffect(() => {
-    if (fitToken > 0) void flow.fitView({ padding: 0.1, duration: 0 });
-  }, [fitToken, flow]);
 
   return (
     <div className="canvas" ref={wrapper} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
@@ -205,8 +221,8 @@ function CanvasInner({ definition, onChange, onSelect, selectedNodeId, flowDiagn
         fitView
         // Small enough that fit view shows a 300-step chain whole. Every node stays rendered: panning then only moves
         // the viewport transform, which is cheaper than mounting and unmounting boxes as they scroll into view.
-        minZoom={0.01}
-        maxZoom={2}
+        minZoom={minZoom}
+        maxZoom={maxZoom}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed } }}
       >

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useI18n } from '../../i18n';
 import { useSession } from '../../auth/session';
 import { definitions, directory as directoryApi, powers } from '../../api/endpoints';
@@ -75,7 +75,10 @@ export function DesignerPage() {
   const change = useCallback((next: Definition, key?: string) => setHistory((h) => edit(h, next, key ?? null)), []);
 
   // The text is the YAML of the document, or exactly what the analyst typed when the last edit came from the text view.
-  const text = useMemo(() => (textFromEditor && textFromEditor.definition === definition ? textFromEditor.text : toYaml(definition)), [definition, textFromEditor]);
+  // Deferred: writing the YAML of a large document must not hold up drawing it.
+  const deferredDefinition = useDeferredValue(definition);
+  const yamlText = useMemo(() => toYaml(deferredDefinition), [deferredDefinition]);
+  const text = textFromEditor && textFromEditor.definition === definition ? textFromEditor.text : yamlText;
   const validation = useValidation(text);
   const diagnostics = useMemo(() => validation.result?.diagnostics ?? [], [validation.result]);
   const grouped = useMemo(() => diagnosticsByTarget(definition, diagnostics), [definition, diagnostics]);

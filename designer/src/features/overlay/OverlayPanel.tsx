@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { supervision } from '../../api/endpoints';
-import type { NodeTiming } from '../../api/contracts';
 import { useI18n } from '../../i18n';
 import { allNodes } from '../../model/dsl';
 import type { DesignerApi } from '../../shell/registry';
@@ -9,7 +8,7 @@ import { problemMessage } from '../../pages/supervision/problems';
 import '../../pages/supervision/insight.css';
 import {
   colourAt, durationLabel, metricValue, noDataColour, overdueRate, overlayDecorations, overlayMetrics, overlayScale, percent,
-  rampGradient, rankedRows, tickLabel, type OverlayLabels, type OverlayMetric,
+  rampGradient, rankedRows, tickLabel, type OverlayLabels, type OverlayMetric, type TimingReport,
 } from './scale';
 
 const owner = 'overlay';
@@ -36,7 +35,7 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
   const [metric, setMetric] = useRemembered<OverlayMetric>('overlay.metric', 'median');
   const [thisVersion, setThisVersion] = useRemembered('overlay.thisVersion', false);
   const version = thisVersion ? designer.source?.version : undefined;
-  const [shown, setShown] = useRemembered<{ timing: NodeTiming; from: string; to: string; version?: number } | null>(`overlay.timing.${code}`, null);
+  const [shown, setShown] = useRemembered<{ timing: TimingReport; from: string; to: string; version?: number } | null>(`overlay.timing.${code}`, null);
   const timing = shown?.timing ?? null;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

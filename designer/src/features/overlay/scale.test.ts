@@ -109,4 +109,16 @@ describe('decorations and labels', () => {
     expect(rankedRows(rows, 'p90').map((r) => r.nodeId)).toEqual(['a', 'b', 'c']);
     expect(rankedRows(rows, 'overdue').map((r) => r.nodeId)).toEqual(['b', 'a', 'c']);
   });
+
+  it('shows a dash, not zero, for the figures the API leaves null (no completed visit in the window)', () => {
+    const open = { ...row('x', 0, 0, 1, 3), completed: 0, open: 3, avgWorkingHours: null, medianWorkingHours: null, p90WorkingHours: null,
+      maxWorkingHours: null, medianWorkingDays: null, p90WorkingDays: null, onTimeRate: null, earlyRate: null };
+    expect(durationLabel(null, null, labels)).toBe('—');
+    expect(metricValue(open, 'median')).toBeNull();
+    expect(metricValue(open, 'overdue')).toBeCloseTo(1 / 3);
+    const d = overlayDecorations([open, row('y', 8, 16, 0)], 'p90', [], labels, 'no data');
+    expect(d.x.style?.background).toBe(noDataColour);
+    expect(d.x.badge).toBe('p90 —');
+    expect(d.x.title).toContain('avg — · med —');
+  });
 });

@@ -6,8 +6,22 @@ import type { NodeDecoration } from '../../shell/registry';
 export type OverlayMetric = 'median' | 'p90' | 'overdue';
 export const overlayMetrics: readonly OverlayMetric[] = ['median', 'p90', 'overdue'];
 
-/** The supervision API sends rates as 0..1, or null when a node has no completed visit; older rows may lack fields. */
-type Row = Omit<NodeTimingRow, 'onTimeRate' | 'earlyRate'> & { onTimeRate: number | null; earlyRate: number | null };
+type Figure = number | null | undefined;
+/**
+ * A node-timing row as the supervision API really sends it: times and rates are null when the node has no completed
+ * visit in the window (rates 0..1), so every figure here may be missing.
+ */
+export type TimingRow = Omit<NodeTimingRow, 'avgWorkingHours' | 'medianWorkingHours' | 'p90WorkingHours' | 'maxWorkingHours'
+  | 'medianWorkingDays' | 'p90WorkingDays' | 'onTimeRate' | 'earlyRate'> & {
+  avgWorkingHours: Figure; medianWorkingHours: Figure; p90WorkingHours: Figure; maxWorkingHours: Figure;
+  medianWorkingDays: Figure; p90WorkingDays: Figure; onTimeRate: Figure; earlyRate: Figure;
+};
+type Row = TimingRow;
+
+export interface TimingReport {
+  rows: TimingRow[];
+  percentileMethod: string;
+}
 
 /** Share of a node's visits that went (or are) past their due time; null without visits. */
 export function overdueRate(row: Pick<Row, 'overdue' | 'visits'>): number | null {
@@ -85,8 +99,9 @@ export function overlayScale(rows: Row[], metric: OverlayMetric): OverlayScale {
   return { metric, max, ticks: [0, max / 2, max], position: (v) => Math.min(1, Math.max(0, v / max)) };
 }
 
-/** "3.5 小时" below one working day's worth, else "2.1 工作日" (the API gives both). */
-export function durationLabel(hours: number, days: number | null | undefined, units: { hours: string; days: string }): string {
+/** "3.5 小时" below one working day's worth, else "2.1 工作日" (the API gives both); "—" without a figure. */
+export function durationLabel(hours: Figure, days: Figure, units: { hours: string; days: string }): string {
+  if (typeof hours !== 'number' || !Number.isFinite(hours)) return '—';
   if (days === null || days === undefined || !Number.isFinite(days) || days < 1) return `${round1(hours)} ${units.hours}`;
   return `${round1(days)} ${units.days}`;
 }
@@ -121,7 +136,7 @@ export function tickLabel(value: number, metric: OverlayMetric, labels: Pick<Ove
 
 /** Hover text: every figure the API has for the node. */
 export function rowTooltip(row: Row, labels: OverlayLabels): string {
-  const d = (h: number, days: number | null | undefined) => durationLabel(h, days, labels);
+  const d = (h: Figure, days: Figure) => durationLabel(h, days, labels);
   return [
     `${row.nodeName} (${row.nodeId})`,
     `${labels.visits} ${row.visits} · ${labels.completed} ${row.completed} · ${labels.open} ${row.open}`,

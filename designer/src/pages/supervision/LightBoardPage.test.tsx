@@ -53,6 +53,9 @@ describe('light board', () => {
     await screen.findByTestId('lightboard-case-XK-3');
     expect(urls.at(-1)).toBe('/api/supervision/light-board?department=%E5%8E%BF%E4%BA%BA%E6%B0%91%E9%98%B2%E7%A9%BA%E5%8A%9E%E5%85%AC%E5%AE%A4&light=yellow&page=1&pageSize=50');
     expect(screen.getByTestId('lightboard-case-XK-3').textContent).toContain('剩 5 工作小时');
+
+    await act(async () => fireEvent.click(screen.getByTestId('light-count-suspended')));
+    await waitFor(() => expect(urls.at(-1)).toContain('light=suspended'));
   });
 
   it('says the supervision API is not on this server yet rather than breaking', async () => {

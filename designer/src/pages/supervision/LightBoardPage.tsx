@@ -90,8 +90,7 @@ export function LightBoardPage() {
               <div className="n">{board ? countOf(board.counts, key) : '—'}</div>
             </>
           );
-          // Suspended cases keep their frozen light, so "suspended" is a count across lights, not a filter of its own.
-          if (key === 'suspended') return <div key={key} data-testid={`light-count-${key}`} className="light-count static">{face}</div>;
+          // A suspended case counts there and not under its frozen colour, so every card, 挂起 included, is a filter.
           const active = filter === key || (filter === 'late' && (key === 'red' || key === 'red-card'));
           return (
             <button type="button" key={key} data-testid={`light-count-${key}`} className={`light-count${active ? ' active' : ''}`}
@@ -133,10 +132,10 @@ export function LightBoardPage() {
                   <td>{item.caseNumber}</td>
                   <td title={item.powerCode}>{item.powerName}</td>
                   <td title={item.nodeId}>{item.nodeName}</td>
-                  <td>{item.department}</td>
+                  <td>{item.department ?? '—'}</td>
                   <td>{item.handler ?? '—'}</td>
-                  <td className="num" style={left.late ? { color: '#b71c1c', fontWeight: 600 } : undefined}>
-                    {t(left.late ? 'supervision.overdueBy' : 'supervision.left', { hours: left.hours })}
+                  <td className="num" style={left?.late ? { color: '#b71c1c', fontWeight: 600 } : undefined}>
+                    {left ? t(left.late ? 'supervision.overdueBy' : 'supervision.left', { hours: left.hours }) : '—'}
                   </td>
                   <td>{dueText(item.dueAt)}</td>
                 </tr>

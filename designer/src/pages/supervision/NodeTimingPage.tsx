@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { supervision } from '../../api/endpoints';
-import type { NodeTiming } from '../../api/contracts';
 import { useI18n } from '../../i18n';
-import { durationLabel, overdueRate, percent } from '../../features/overlay/scale';
+import { durationLabel, overdueRate, percent, type TimingReport } from '../../features/overlay/scale';
 import { EChart } from './EChart';
 import { useCatalogChoices } from './LightBoardPage';
 import { problemMessage } from './problems';
@@ -15,7 +14,7 @@ export function NodeTimingPage() {
   const [power, setPower] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [timing, setTiming] = useState<NodeTiming | null>(null);
+  const [timing, setTiming] = useState<TimingReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 

@@ -5,8 +5,8 @@ import type { LightBoard } from '../../api/contracts';
 export type LightKey = 'green' | 'yellow' | 'red' | 'red-card' | 'suspended';
 export const lightKeys: readonly LightKey[] = ['red-card', 'red', 'yellow', 'green', 'suspended'];
 
-/** What the list shows: the late cases (red and red-card together, the default) or one light. */
-export type LightFilter = 'late' | Exclude<LightKey, 'suspended'>;
+/** What the list shows: the late cases (red and red-card together, the default), one light, or the suspended (挂起) cases. */
+export type LightFilter = 'late' | LightKey;
 
 export const lightColours: Record<LightKey, string> = {
   green: '#2e7d32',
@@ -29,17 +29,19 @@ export function countOf(counts: LightBoard['counts'] | undefined, key: LightKey)
 }
 
 /** The `light=` values one list needs: the late list asks for red cards first, then reds (worst first, like the API). */
-export function lightQueries(filter: LightFilter): Exclude<LightKey, 'suspended'>[] {
+export function lightQueries(filter: LightFilter): LightKey[] {
   return filter === 'late' ? ['red-card', 'red'] : [filter];
 }
 
-/** Remaining working time, or how far past due when negative, in working hours rounded to one decimal. */
-export function remaining(hours: number): { late: boolean; hours: number } {
+/** Remaining working time, or how far past due when negative, in working hours rounded to one decimal; null without a due time. */
+export function remaining(hours: number | null | undefined): { late: boolean; hours: number } | null {
+  if (typeof hours !== 'number' || !Number.isFinite(hours)) return null;
   return { late: hours < 0, hours: Math.round(Math.abs(hours) * 10) / 10 };
 }
 
 /** The due moment in the office's wall clock (UTC+8): kept as written when sent with +08:00, converted otherwise. */
-export function dueText(iso: string): string {
+export function dueText(iso: string | null | undefined): string {
+  if (!iso) return '—';
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::[\d.]+)?(Z|[+-]\d{2}:\d{2})?$/.exec(iso);
   if (!m) return iso;
   if (!m[3] || m[3] === '+08:00') return `${m[1]} ${m[2]}`;

@@ -31,12 +31,14 @@ describe('light board', () => {
   it('asks for red cards then reds for the late list, one light otherwise', () => {
     expect(lightQueries('late')).toEqual(['red-card', 'red']);
     expect(lightQueries('yellow')).toEqual(['yellow']);
+    expect(lightQueries('suspended')).toEqual(['suspended']);
   });
 
   it('says how much working time is left, or how late, to a tenth of an hour', () => {
     expect(remaining(5.26)).toEqual({ late: false, hours: 5.3 });
     expect(remaining(-17.04)).toEqual({ late: true, hours: 17 });
     expect(remaining(0)).toEqual({ late: false, hours: 0 });
+    expect(remaining(null)).toBeNull(); // a step without a due time (e.g. a wait with no limit)
   });
 
   it('shows due moments on the office clock whatever offset they come with', () => {
@@ -44,6 +46,7 @@ describe('light board', () => {
     expect(dueText('2026-10-16T09:30:00Z')).toBe('2026-10-16 17:30');
     expect(dueText('2026-10-16T09:30:00.5+00:00')).toBe('2026-10-16 17:30');
     expect(dueText('soon')).toBe('soon');
+    expect(dueText(null)).toBe('—');
   });
 });
 
@@ -97,6 +100,15 @@ describe('node-timing chart', () => {
     expect(html).toContain('Median: 2 wd');
     expect(html).toContain('Overdue: 25% (5)');
     expect(formatter([{ dataIndex: 7 }])).toBe('');
+  });
+
+  it('leaves gaps for nodes without completed visits instead of drawing zeros', () => {
+    const open = { ...row('open', 0, 0, 2, 2), medianWorkingHours: null, p90WorkingHours: null, medianWorkingDays: null, p90WorkingDays: null };
+    const option = timingChartOption([row('a', 2, 3, 0), open], labels);
+    const series = option.series as { data: (number | null)[] }[];
+    expect(series[0].data).toEqual([2, null]);
+    expect(series[1].data).toEqual([3, null]);
+    expect(series[2].data).toEqual([0, 100]);
   });
 
   it('adds a zoom slider only when the nodes would not fit', () => {

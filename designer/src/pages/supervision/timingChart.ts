@@ -3,8 +3,7 @@
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type { DataZoomComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
-import type { NodeTimingRow } from '../../api/contracts';
-import { overdueRate, percent } from '../../features/overlay/scale';
+import { overdueRate, percent, type TimingRow } from '../../features/overlay/scale';
 
 export type TimingChartOption = ComposeOption<
   BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption
@@ -20,7 +19,7 @@ export interface TimingChartLabels {
 }
 
 /** Working days unless every p90 is under a day, when hours say more. */
-export function chartUnit(rows: Pick<NodeTimingRow, 'p90WorkingDays'>[]): 'days' | 'hours' {
+export function chartUnit(rows: Pick<TimingRow, 'p90WorkingDays'>[]): 'days' | 'hours' {
   return rows.some((r) => (r.p90WorkingDays ?? 0) >= 1) ? 'days' : 'hours';
 }
 
@@ -29,7 +28,7 @@ function round2(x: number | null | undefined): number | null {
 }
 
 /** Slowest step first (by p90), where the eye starts reading. */
-export function chartRows<R extends Pick<NodeTimingRow, 'p90WorkingHours'>>(rows: R[]): R[] {
+export function chartRows<R extends Pick<TimingRow, 'p90WorkingHours'>>(rows: R[]): R[] {
   return [...rows].sort((a, b) => (b.p90WorkingHours ?? 0) - (a.p90WorkingHours ?? 0));
 }
 
@@ -37,13 +36,13 @@ export function chartRows<R extends Pick<NodeTimingRow, 'p90WorkingHours'>>(rows
  * Median and p90 working time per node as bars (left axis) and the overdue rate as a line (right axis, %). A box
  * plot would need quartiles the API does not give; median and p90 side by side show the same spread that matters.
  */
-export function timingChartOption(rows: NodeTimingRow[], labels: TimingChartLabels): TimingChartOption {
+export function timingChartOption(rows: TimingRow[], labels: TimingChartLabels): TimingChartOption {
   const ordered = chartRows(rows);
   const unit = chartUnit(ordered);
-  const time = (r: NodeTimingRow, which: 'median' | 'p90') =>
+  const time = (r: TimingRow, which: 'median' | 'p90') =>
     round2(unit === 'days' ? (which === 'median' ? r.medianWorkingDays : r.p90WorkingDays) : which === 'median' ? r.medianWorkingHours : r.p90WorkingHours);
   const unitLabel = unit === 'days' ? labels.days : labels.hours;
-  const rate = (r: NodeTimingRow) => {
+  const rate = (r: TimingRow) => {
     const v = overdueRate(r);
     return v === null ? null : Math.round(v * 1000) / 10;
   };

@@ -116,8 +116,11 @@ export function slug(name) {
  * a server started here is seeded here, with `bpm generate` against its SQLite file. Returns {ok, detail}.
  */
 export function seeded(srv, cases = 300) {
-  if (process.env.BPM_E2E_SEEDED !== undefined)
-    return { ok: process.env.BPM_E2E_SEEDED === '1', detail: `test.sh ran \`bpm generate --cases 3000 --seed 1\`; its output is in ${process.env.BPM_E2E_SEED_LOG ?? 'its log'}` };
+  if (process.env.BPM_E2E_SEEDED !== undefined) {
+    const log = process.env.BPM_E2E_SEED_LOG;
+    const tail = log && existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-8).join('\n') : '(no log)';
+    return { ok: process.env.BPM_E2E_SEEDED === '1', detail: `test.sh ran \`bpm generate --cases 3000 --seed 1\`, which failed:\n${tail}` };
+  }
   if (!srv.data) return { ok: true, detail: 'an outside server (BPM_E2E_SERVER) is taken as seeded' };
   if (srv.seed) return srv.seed;
   const dll = join(repoRoot, 'engine', 'Bpm.Server', 'bin', 'Debug', 'net10.0', 'bpm.dll');

@@ -17,7 +17,8 @@ const DEFAULT_GAP = 60;
 /** Room under a lane's last step where a step dragged from the palette can be dropped. */
 export const LANE_DROP = NODE_H + 2 * STEP_GAP;
 
-export type StepData = { node: DslNode };
+/** `loops`: labels of the flows from the step back to itself (补正), drawn on the box since an edge cannot show them. */
+export type StepData = { node: DslNode; loops?: string };
 export type BlockData = { node: DslNode };
 export type LaneData = { branch: BranchInfo; blockId: string; index: number };
 export type FlowData = { flow: Flow };
@@ -140,9 +141,12 @@ export function toGraph(d: Definition): CanvasGraph {
     });
   };
 
+  const loops = new Map<string, string[]>();
+  for (const f of d.flows ?? []) if (f.from === f.to) loops.set(f.from, [...(loops.get(f.from) ?? []), flowLabel(f) ?? '↩']);
   const addStep = (node: DslNode, position: Position, parentId: string | undefined) => {
+    const loop = loops.get(node.id);
     nodes.push({
-      id: node.id, type: 'step', position, data: { node }, width: NODE_W, height: NODE_H,
+      id: node.id, type: 'step', position, data: loop ? { node, loops: loop.join('、') } : { node }, width: NODE_W, height: NODE_H,
       ...(parentId ? { parentId, extent: 'parent' as const, draggable: false } : {}),
     });
   };

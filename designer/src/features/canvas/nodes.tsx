@@ -54,7 +54,7 @@ export const StepNodeView = memo(function StepNodeView({ id, data, selected, par
       data-testid={`node-${id}`}
     >
       {node.kind !== 'start' && !inLane && <Handle type="target" position={Position.Top} />}
-      <div className="node-kind">{t(`kind.${node.kind}`)}</div>
+      <div className="node-kind">{t(`kind.${node.kind}`)}{data.loops && <span className="node-loop" title={data.loops}> ↩ {data.loops}</span>}</div>
       <div className="node-name">{node.name || id}</div>
       <div className="node-sub">{nodeSubtitle(node)}</div>
       <Problems id={id} />

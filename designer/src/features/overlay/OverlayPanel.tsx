@@ -5,6 +5,7 @@ import { allNodes } from '../../model/dsl';
 import type { DesignerApi } from '../../shell/registry';
 import { useRemembered } from '../../pages/supervision/memory';
 import { problemMessage } from '../../pages/supervision/problems';
+import { TimeWindow } from '../../pages/supervision/TimeWindow';
 import '../../pages/supervision/insight.css';
 import {
   colourAt, durationLabel, metricValue, noDataColour, overdueRate, overlayDecorations, overlayMetrics, overlayScale, percent,
@@ -77,14 +78,7 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
     <div className="insight-panel" data-testid="panel-overlay">
       <div className="muted">{code}</div>
       <div className="insight-row">
-        <label className="insight-field">
-          <span>{t('overlay.from')}</span>
-          <input type="date" data-testid="overlay-from" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label className="insight-field">
-          <span>{t('overlay.to')}</span>
-          <input type="date" data-testid="overlay-to" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+        <TimeWindow from={from} to={to} onFrom={setFrom} onTo={setTo} testId="overlay" />
       </div>
       {designer.source && (
         <label>

@@ -3,7 +3,7 @@ import { directory, powers, supervision } from '../../api/endpoints';
 import type { LightBoard, LightBoardItem } from '../../api/contracts';
 import { useI18n } from '../../i18n';
 import { countOf, dueText, lightColours, lightKey, lightKeys, lightQueries, remaining, type LightFilter } from './lightboard';
-import { problemMessage } from './problems';
+import { useAnswer } from './answer';
 
 const pageSize = 50;
 
@@ -27,32 +27,19 @@ export function LightBoardPage() {
   const [department, setDepartment] = useState('');
   const [filter, setFilter] = useState<LightFilter>('late');
   const [page, setPage] = useState(1);
-  const [board, setBoard] = useState<{ counts: LightBoard['counts']; items: LightBoardItem[]; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [refresh, setRefresh] = useState(0);
 
-  useEffect(() => {
-    const abort = new AbortController();
-    setBusy(true);
-    setError(null);
-    const params = { power: power || undefined, department: department || undefined };
-    const lights = lightQueries(filter);
-    // The late list is two lights: red cards then reds, each its own query so neither is cut by the other's paging.
-    Promise.all(lights.map((light) => supervision.lightBoard({ ...params, light, page: lights.length > 1 ? 1 : page, pageSize }, { signal: abort.signal })))
-      .then((answers) => setBoard({
-        counts: answers[0].counts,
-        items: answers.flatMap((a) => a.items),
-        total: answers.reduce((n, a) => n + a.total, 0),
-      }))
-      .catch((e) => {
-        if (abort.signal.aborted) return;
-        setBoard(null);
-        setError(problemMessage(e, t));
-      })
-      .finally(() => !abort.signal.aborted && setBusy(false));
-    return () => abort.abort();
-  }, [power, department, filter, page, refresh, t]);
+  // The late list is two lights: red cards then reds, each its own query so neither is cut by the other's paging.
+  const { data: board, error, busy } = useAnswer<{ counts: LightBoard['counts']; items: LightBoardItem[]; total: number }>(
+    async (signal) => {
+      const lights = lightQueries(filter);
+      const params = { power: power || undefined, department: department || undefined };
+      const answers = await Promise.all(
+        lights.map((light) => supervision.lightBoard({ ...params, light, page: lights.length > 1 ? 1 : page, pageSize }, { signal })));
+      return { counts: answers[0].counts, items: answers.flatMap((a) => a.items), total: answers.reduce((n, a) => n + a.total, 0) };
+    },
+    `${power}|${department}|${filter}|${page}|${refresh}`,
+  );
 
   const choose = (f: LightFilter) => {
     setFilter(f);

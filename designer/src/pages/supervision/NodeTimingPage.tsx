@@ -4,7 +4,8 @@ import { useI18n } from '../../i18n';
 import { durationLabel, overdueRate, percent, type TimingReport } from '../../features/overlay/scale';
 import { EChart } from './EChart';
 import { useCatalogChoices } from './LightBoardPage';
-import { problemMessage } from './problems';
+import { useAnswer } from './answer';
+import { TimeWindow } from './TimeWindow';
 import { chartRows, timingChartOption } from './timingChart';
 
 /** 环节用时: per power, the median and p90 working time of each node and how often it runs late, as a chart and a table. */
@@ -14,30 +15,15 @@ export function NodeTimingPage() {
   const [power, setPower] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [timing, setTiming] = useState<TimingReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
   // The first power of the catalog is shown straight away, so the page is never an empty form.
   useEffect(() => {
     if (!power && powerList.length > 0) setPower(powerList[0].code);
   }, [power, powerList]);
 
-  useEffect(() => {
-    if (!power) return;
-    const abort = new AbortController();
-    setBusy(true);
-    setError(null);
-    supervision.nodeTiming({ power, from: from || undefined, to: to || undefined, groupBy: 'node' }, { signal: abort.signal })
-      .then(setTiming)
-      .catch((e) => {
-        if (abort.signal.aborted) return;
-        setTiming(null);
-        setError(problemMessage(e, t));
-      })
-      .finally(() => !abort.signal.aborted && setBusy(false));
-    return () => abort.abort();
-  }, [power, from, to, t]);
+  const { data: timing, error, busy } = useAnswer<TimingReport>(
+    power ? (signal) => supervision.nodeTiming({ power, from: from || undefined, to: to || undefined, groupBy: 'node' }, { signal }) : null,
+    `${power}|${from}|${to}`,
+  );
 
   const labels = useMemo(() => ({
     median: t('overlay.metric.median'), p90: t('overlay.metric.p90'), overdueRate: t('overlay.metric.overdue'),
@@ -55,14 +41,7 @@ export function NodeTimingPage() {
             {powerList.map((p) => <option key={p.code} value={p.code}>{p.code} {p.name}</option>)}
           </select>
         </label>
-        <label className="insight-field">
-          <span>{t('overlay.from')}</span>
-          <input type="date" data-testid="timing-from" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label className="insight-field">
-          <span>{t('overlay.to')}</span>
-          <input type="date" data-testid="timing-to" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
+        <TimeWindow from={from} to={to} onFrom={setFrom} onTo={setTo} testId="timing" />
         {busy && <span className="muted">{t('loading')}</span>}
       </div>
       {error && <div className="insight-error" data-testid="timing-error">{error}</div>}

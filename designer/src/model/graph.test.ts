@@ -4,7 +4,7 @@ import { contentHash } from './hash';
 import { fromGraph, laneId, toGraph, NODE_H } from './graph';
 import { catalog, catalogDefinition } from '../../test/catalog';
 import { generatedDefinition } from '../../test/generated';
-import { addFlow, addNode, moveNodes, moveStep, newNode, removeItems, takenIds } from './ops';
+import { addFlow, addNode, moveNodes, moveStep, newNode, pasteNodes, removeItems, takenIds } from './ops';
 
 describe('DSL → canvas graph → DSL', () => {
   it.each(catalog().map((c) => [c.file, c.definition] as const))('%s keeps its content hash and its nodes and flows', (_file, d) => {
@@ -91,6 +91,21 @@ describe('DSL → canvas graph → DSL', () => {
     const graph = toGraph(across);
     expect(graph.nodes.find((n) => n.id === 'permit-approve')!.parentId).toBe(laneId('joint-review', 'fire'));
     expect(moveStep(d, 'accept', { branchId: 'fire', index: 0 })).toBe(d);
+  });
+
+  it('pastes copies with fresh ids (inside blocks too), the flows among them, shifted positions', () => {
+    const d = catalogDefinition('XK00301001');
+    const copied = d.nodes.filter((n) => n.id === 'joint-review' || n.id === 'consolidate');
+    const flows = d.flows.filter((f) => f.from === 'joint-review' && f.to === 'consolidate');
+    const { definition: pasted, ids } = pasteNodes(d, copied, flows, { 'joint-review': { x: 0, y: 240 }, consolidate: { x: 0, y: 520 } }, { x: 40, y: 40 });
+    expect(ids).toHaveLength(2);
+    const ids2 = allNodes(pasted).map((p) => p.node.id);
+    expect(new Set(ids2).size).toBe(ids2.length);
+    const block = pasted.nodes.find((n) => n.id === ids[0])!;
+    expect(block.branches!.map((b) => b.nodes.length)).toEqual([1, 1, 2]);
+    expect(block.branches!.every((b) => !d.nodes[2].branches!.some((o) => o.id === b.id))).toBe(true);
+    expect(pasted.flows.slice(d.flows.length)).toEqual([{ from: ids[0], to: ids[1], on: '同意' }]);
+    expect(pasted.layout![ids[1]]).toEqual({ x: 40, y: 560 });
   });
 
   it('converts a generated 300-node definition quickly', () => {

@@ -20,6 +20,8 @@ export interface CanvasProps {
   definition: Definition;
   onChange: (next: Definition, key?: string) => void;
   onSelect: (nodeId: string | null) => void;
+  /** Every selected box (several with Shift/Ctrl-click or a selection rectangle), for copy and paste. */
+  onSelectionIds?: (nodeIds: string[]) => void;
   selectedNodeId: string | null;
   flowDiagnostics: Map<number, Diagnostic[]>;
   /** Changing token centres the view on the node. */
@@ -57,7 +59,7 @@ function absolutePositions(nodes: CanvasNode[]): Map<string, Position> {
   return abs;
 }
 
-function CanvasInner({ definition, onChange, onSelect, selectedNodeId, flowDiagnostics, focus, fitToken, addRequest }: CanvasProps) {
+function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedNodeId, flowDiagnostics, focus, fitToken, addRequest }: CanvasProps) {
   const flow = useReactFlow();
   const detailed = useDetailed();
   const graph = useMemo(() => toGraph(definition), [definition]);
@@ -144,13 +146,14 @@ function CanvasInner({ definition, onChange, onSelect, selectedNodeId, flowDiagn
   }, [onChange, onSelect]);
 
   const onSelectionChange = useCallback(({ nodes: selected }: OnSelectionChangeParams) => {
+    onSelectionIds?.(selected.filter((n) => n.type !== 'lane').map((n) => n.id));
     if (selected.length !== 1) {
       if (selected.length === 0) onSelect(null);
       return;
     }
     const n = selected[0] as CanvasNode;
     onSelect(n.type === 'lane' ? n.data.blockId : n.id);
-  }, [onSelect]);
+  }, [onSelect, onSelectionIds]);
 
   const place = useCallback((kind: NodeKind, point: Position) => {
     const d = definitionRef.current;

@@ -70,6 +70,7 @@ export function DesignerPage() {
   const [opening, setOpening] = useState(false);
   const [busy, setBusy] = useState(false);
   const [textJump, setTextJump] = useState<{ line: number; column: number; token: number } | null>(null);
+  const selection = useRef<string[]>([]);
   const clipboard = useRef<{ nodes: DslNode[]; flows: Flow[]; positions: Record<string, Position> } | null>(null);
 
   const change = useCallback((next: Definition, key?: string) => setHistory((h) => edit(h, next, key ?? null)), []);
@@ -205,9 +206,15 @@ export function DesignerPage() {
       } else if (mod && e.key.toLowerCase() === 'y') {
         e.preventDefault();
         setHistory(redo);
-      } else if (mod && e.key.toLowerCase() === 'c' && selectedNodeId) {
-        const node = (definition.nodes ?? []).find((n) => n.id === selectedNodeId);
-        if (node) clipboard.current = { nodes: [node], flows: [], positions: { [node.id]: definition.layout?.[node.id] ?? { x: 0, y: 0 } } };
+      } else if (mod && e.key.toLowerCase() === 'c' && (selectedNodeId || selection.current.length)) {
+        // top-level boxes only (a step inside a branch is copied with its block), and the flows among them
+        const ids = new Set(view === 'canvas' && selection.current.length ? selection.current : [selectedNodeId!]);
+        const nodes = (definition.nodes ?? []).filter((n) => ids.has(n.id));
+        if (nodes.length) {
+          const flows = (definition.flows ?? []).filter((f) => ids.has(f.from) && ids.has(f.to));
+          const positions = Object.fromEntries(nodes.map((n) => [n.id, definition.layout?.[n.id] ?? { x: 0, y: 0 }]));
+          clipboard.current = { nodes, flows, positions };
+        }
       } else if (mod && e.key.toLowerCase() === 'v' && clipboard.current) {
         const c = clipboard.current;
         const { definition: next, ids } = pasteNodes(definition, c.nodes, c.flows, c.positions, { x: 40, y: 40 });
@@ -282,7 +289,7 @@ export function DesignerPage() {
             {view === 'canvas' && <Palette onAdd={(kind) => setAddRequest({ kind, token: Date.now() })} />}
             <div className="center">
               {view === 'canvas' && (
-                <Canvas definition={definition} onChange={change} onSelect={select} selectedNodeId={selectedNodeId} flowDiagnostics={grouped.byFlow}
+                <Canvas definition={definition} onChange={change} onSelect={select} onSelectionIds={(ids) => { selection.current = ids; }} selectedNodeId={selectedNodeId} flowDiagnostics={grouped.byFlow}
                   focus={focus} fitToken={fitToken} addRequest={addRequest} />
               )}
               {view === 'simple' && (

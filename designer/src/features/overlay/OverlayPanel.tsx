@@ -111,7 +111,7 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
             <div className="muted">
               {t('overlay.window', { from: shown?.from || t('overlay.beginning'), to: shown?.to || t('overlay.now') })}
               {shown?.version ? ` · v${shown.version}` : ` · ${t('overlay.allVersions')}`}
-              {timing.percentileMethod ? ` · ${t('overlay.method')} ${timing.percentileMethod}` : ''}
+              {timing.percentileMethod && <> · <span className="insight-hint" title={timing.percentileMethod} data-testid="overlay-method">{t('overlay.method')}</span></>}
             </div>
           </div>
           {timing.rows.length === 0 && <div className="insight-note" data-testid="overlay-empty">{t('overlay.empty')}</div>}

@@ -111,7 +111,7 @@ export function LightBoardPage() {
               const key = lightKey(item.light) ?? 'green';
               const left = remaining(item.remainingWorkingHours);
               return (
-                <tr key={`${item.caseId}-${item.nodeId}`} data-testid={`lightboard-case-${item.caseNumber}`}>
+                <tr key={`${item.caseId}-${item.nodeId}`} data-testid={`lightboard-case-${item.caseNumber}-${item.nodeId}`}>
                   <td>
                     <span className="light-dot" style={{ background: lightColours[key] }} />{t(`supervision.light.${key}`)}
                     {item.suspended && <span className="state-tag">{t('supervision.light.suspended')}</span>}
@@ -122,7 +122,7 @@ export function LightBoardPage() {
                   <td>{item.department ?? '—'}</td>
                   <td>{item.handler ?? '—'}</td>
                   <td className="num" style={left?.late ? { color: '#b71c1c', fontWeight: 600 } : undefined}>
-                    {left ? t(left.late ? 'supervision.overdueBy' : 'supervision.left', { hours: left.hours }) : '—'}
+                    {left ? t(left.late ? 'supervision.overdueBy' : left.hours === 0 ? 'supervision.dueNow' : 'supervision.left', { hours: left.hours }) : '—'}
                   </td>
                   <td>{dueText(item.dueAt)}</td>
                 </tr>

@@ -49,7 +49,10 @@ export function NodeTimingPage() {
       {option && timing && timing.rows.length > 0 && (
         <>
           <EChart option={option} testId="timing-chart" />
-          <div className="muted">{t('supervision.timingNote')}{timing.percentileMethod ? ` ${t('overlay.method')}: ${timing.percentileMethod}` : ''}</div>
+          <div className="muted">
+            {t('supervision.timingNote')}
+            {timing.percentileMethod && <> <span className="insight-hint" title={timing.percentileMethod} data-testid="timing-method">{t('overlay.method')}</span></>}
+          </div>
           <table className="insight-table" data-testid="timing-table">
             <thead>
               <tr>

@@ -110,14 +110,14 @@ public sealed class DeadlineSimulation(LegalTime time)
         /// <summary>Records the node (and a block's branch nodes) starting at <paramref name="at"/> and returns when it is done.</summary>
         private DateTime Enter(Node node, DateTime at, string? branch)
         {
-            if (node is ParallelNode block) return EnterBlock(block, at);
+            if (node is ParallelNode block) return EnterBlock(block, at, branch);
             var limit = LimitOf(node);
             var due = limit is null ? at : time.DueAt(at, limit);
             Nodes.Add(new SimulatedNode(node.Id, node.Name, at, due, limit, branch));
             return due;
         }
 
-        private DateTime EnterBlock(ParallelNode block, DateTime at)
+        private DateTime EnterBlock(ParallelNode block, DateTime at, string? outerBranch)
         {
             var index = Nodes.Count;
             Nodes.Add(null!); // the block's own entry, filled in once its end is known, so it lists before its branches
@@ -141,7 +141,7 @@ public sealed class DeadlineSimulation(LegalTime time)
                 _ => ends[^1],
             };
             if (blockDue is { } cap && joined > cap) joined = cap;
-            Nodes[index] = new SimulatedNode(block.Id, block.Name, at, joined, block.Limit, null);
+            Nodes[index] = new SimulatedNode(block.Id, block.Name, at, joined, block.Limit, outerBranch);
             return joined;
         }
 

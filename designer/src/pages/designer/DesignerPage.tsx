@@ -71,6 +71,7 @@ export function DesignerPage() {
   const [busy, setBusy] = useState(false);
   const [textJump, setTextJump] = useState<{ line: number; column: number; token: number } | null>(null);
   const selection = useRef<string[]>([]);
+  const rememberSelection = useCallback((ids: string[]) => { selection.current = ids; }, []);
   const clipboard = useRef<{ nodes: DslNode[]; flows: Flow[]; positions: Record<string, Position> } | null>(null);
 
   const change = useCallback((next: Definition, key?: string) => setHistory((h) => edit(h, next, key ?? null)), []);
@@ -289,7 +290,7 @@ export function DesignerPage() {
             {view === 'canvas' && <Palette onAdd={(kind) => setAddRequest({ kind, token: Date.now() })} />}
             <div className="center">
               {view === 'canvas' && (
-                <Canvas definition={definition} onChange={change} onSelect={select} onSelectionIds={(ids) => { selection.current = ids; }} selectedNodeId={selectedNodeId} flowDiagnostics={grouped.byFlow}
+                <Canvas definition={definition} onChange={change} onSelect={select} onSelectionIds={rememberSelection} selectedNodeId={selectedNodeId} flowDiagnostics={grouped.byFlow}
                   focus={focus} fitToken={fitToken} addRequest={addRequest} />
               )}
               {view === 'simple' && (

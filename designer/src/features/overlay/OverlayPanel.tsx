@@ -104,7 +104,7 @@ export function OverlayPanel({ designer }: { designer: DesignerApi }) {
           <div className="insight-legend" data-testid="overlay-legend">
             <div>{t(`overlay.legend.${metric}`)}</div>
             <div className="ramp" style={{ background: rampGradient() }} />
-            <div className="ticks">{scale.ticks.map((v, i) => <span key={i}>{tickLabel(v, metric, labels)}{i === 2 ? '+' : ''}</span>)}</div>
+            <div className="ticks">{scale.ticks.map((v, i) => <span key={i}>{tickLabel(v, scale, labels)}{i === 2 ? '+' : ''}</span>)}</div>
             <div className="swatches">
               <span><i className="insight-swatch" style={{ background: noDataColour }} />{t('insight.noData')}</span>
             </div>

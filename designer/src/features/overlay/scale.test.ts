@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NodeTimingRow } from '../../api/contracts';
 import {
   borderOf, colourAt, durationLabel, metricValue, niceCeil, noDataColour, overdueRate, overlayDecorations, overlayScale, percent,
-  rankedRows, rowTooltip, tickLabel,
+  rankedRows, rowTooltip, tickLabel, workingDayHours,
 } from './scale';
 
 const labels = {
@@ -48,14 +48,26 @@ describe('scale', () => {
     expect([0.07, 0.1, 0.13, 3, 21, 24.9, 26, 480, 0].map(niceCeil)).toEqual([0.1, 0.1, 0.2, 5, 25, 25, 50, 500, 1]);
   });
 
-  it('spans time metrics from 0 to the slowest node, so the slowest is the reddest', () => {
-    const rows = [row('a', 4, 10, 0), row('b', 19, 40, 3), row('c', 1, 3, 0)];
+  it('spans time metrics from 0 to the slowest node, rounded in working days, so the slowest is the reddest', () => {
+    const rows = [row('a', 4, 10, 0), row('b', 19, 44, 3), row('c', 1, 3, 0)]; // 8-hour days in these rows
     const median = overlayScale(rows, 'median');
-    expect(median.max).toBe(20);
+    expect(median.hoursPerDay).toBe(8);
+    expect(median.max).toBe(20); // 19 h = 2.4 wd → 2.5 wd
     expect(median.ticks).toEqual([0, 10, 20]);
     expect(median.position(19)).toBeCloseTo(0.95);
     expect(median.position(50)).toBe(1);
-    expect(overlayScale(rows, 'p90').max).toBe(50);
+    expect(overlayScale(rows, 'p90').max).toBe(80); // 44 h = 5.5 wd → 10 wd
+    expect(overlayScale(rows, 'p90').ticks.map((v) => tickLabel(v, overlayScale(rows, 'p90'), labels))).toEqual(['0 h', '5 wd', '10 wd']);
+  });
+
+  it('stays in hours below a working day, and when the rows do not say how long a day is', () => {
+    const quick = [row('a', 2, 5, 0), row('b', 1, 3, 0)];
+    expect(overlayScale(quick, 'p90').max).toBe(5);
+    expect(overlayScale(quick, 'p90').ticks.map((v) => tickLabel(v, overlayScale(quick, 'p90'), labels))).toEqual(['0 h', '2.5 h', '5 h']);
+    const noDays = [{ ...row('a', 30, 40, 0), medianWorkingDays: null, p90WorkingDays: null }];
+    expect(workingDayHours(noDays)).toBeNull();
+    expect(overlayScale(noDays, 'p90').max).toBe(50);
+    expect(workingDayHours([{ ...row('a', 0, 14, 0), medianWorkingHours: null, p90WorkingDays: 2 }])).toBe(7);
   });
 
   it('spans the overdue rate to its highest value, but never less than 10 %', () => {
@@ -98,9 +110,11 @@ describe('decorations and labels', () => {
     expect(durationLabel(17, null, labels)).toBe('17 h');
     expect(percent(null)).toBe('—');
     expect(percent(0.1234)).toBe('12.3%');
-    expect(tickLabel(0.05, 'overdue', labels)).toBe('5%');
-    expect(tickLabel(12.5, 'p90', labels)).toBe('12.5 h');
+    expect(tickLabel(0.05, { metric: 'overdue', hoursPerDay: 8 }, labels)).toBe('5%');
+    expect(tickLabel(12.5, { metric: 'p90', hoursPerDay: null }, labels)).toBe('12.5 h');
+    expect(tickLabel(12, { metric: 'p90', hoursPerDay: 8 }, labels)).toBe('1.5 wd');
     expect(rowTooltip({ ...row('x', 1, 2, 0), onTimeRate: null, earlyRate: null }, labels)).toContain('on time — · early —');
+    expect(rowTooltip({ ...row('x', 16, 24, 0), avgWorkingDays: 2, maxWorkingDays: 6 }, labels)).toContain('p90 3 wd · max 6 wd');
   });
 
   it('ranks the worst node first by the chosen metric, rows without a figure last', () => {

@@ -15,6 +15,8 @@ export type TimingRow = Omit<NodeTimingRow, 'avgWorkingHours' | 'medianWorkingHo
   | 'medianWorkingDays' | 'p90WorkingDays' | 'onTimeRate' | 'earlyRate'> & {
   avgWorkingHours: Figure; medianWorkingHours: Figure; p90WorkingHours: Figure; maxWorkingHours: Figure;
   medianWorkingDays: Figure; p90WorkingDays: Figure; onTimeRate: Figure; earlyRate: Figure;
+  /** In the analytics branch's answer, not in the first contract: read when present. */
+  avgWorkingDays?: Figure; maxWorkingDays?: Figure;
 };
 type Row = TimingRow;
 
@@ -82,6 +84,8 @@ export function rampGradient(): string {
 
 export interface OverlayScale {
   metric: OverlayMetric;
+  /** Working hours in one working day as the API counts them (hours ÷ days of its rows), null when it cannot tell. */
+  hoursPerDay: number | null;
   /** 0 → the top of the domain (rounded up); a value at or over the top gets the reddest colour. */
   max: number;
   ticks: number[];
@@ -95,8 +99,23 @@ export interface OverlayScale {
 export function overlayScale(rows: Row[], metric: OverlayMetric): OverlayScale {
   const values = rows.map((r) => metricValue(r, metric)).filter((v): v is number => v !== null);
   const top = values.length ? Math.max(...values) : 0;
-  const max = metric === 'overdue' ? Math.min(1, niceCeil(Math.max(top, 0.1))) : niceCeil(top);
-  return { metric, max, ticks: [0, max / 2, max], position: (v) => Math.min(1, Math.max(0, v / max)) };
+  const hoursPerDay = workingDayHours(rows);
+  let max: number;
+  if (metric === 'overdue') max = Math.min(1, niceCeil(Math.max(top, 0.1)));
+  // A day or more: round the top in working days, so the legend reads "0 · 5 · 10 工作日" like the badges.
+  else if (hoursPerDay !== null && top >= hoursPerDay) max = niceCeil(top / hoursPerDay) * hoursPerDay;
+  else max = niceCeil(top);
+  return { metric, hoursPerDay, max, ticks: [0, max / 2, max], position: (v) => Math.min(1, Math.max(0, v / max)) };
+}
+
+/** The length of a working day in hours, read off the rows (the API gives each median in hours and in days). */
+export function workingDayHours(rows: Row[]): number | null {
+  for (const r of rows) {
+    const h = r.medianWorkingHours ?? r.p90WorkingHours;
+    const d = r.medianWorkingHours != null ? r.medianWorkingDays : r.p90WorkingDays;
+    if (typeof h === 'number' && typeof d === 'number' && h > 0 && d > 0) return Math.round((h / d) * 100) / 100;
+  }
+  return null;
 }
 
 /** "3.5 小时" below one working day's worth, else "2.1 工作日" (the API gives both); "—" without a figure. */
@@ -130,8 +149,9 @@ export interface OverlayLabels {
 }
 
 /** A tick of the legend, in the metric's unit. */
-export function tickLabel(value: number, metric: OverlayMetric, labels: Pick<OverlayLabels, 'hours'>): string {
-  return metric === 'overdue' ? percent(value) : `${round1(value)} ${labels.hours}`;
+export function tickLabel(value: number, scale: Pick<OverlayScale, 'metric' | 'hoursPerDay'>, labels: Pick<OverlayLabels, 'hours' | 'days'>): string {
+  if (scale.metric === 'overdue') return percent(value);
+  return durationLabel(value, scale.hoursPerDay ? value / scale.hoursPerDay : null, labels);
 }
 
 /** Hover text: every figure the API has for the node. */
@@ -140,8 +160,8 @@ export function rowTooltip(row: Row, labels: OverlayLabels): string {
   return [
     `${row.nodeName} (${row.nodeId})`,
     `${labels.visits} ${row.visits} · ${labels.completed} ${row.completed} · ${labels.open} ${row.open}`,
-    `${labels.avg} ${d(row.avgWorkingHours, null)} · ${labels.median} ${d(row.medianWorkingHours, row.medianWorkingDays)}`,
-    `${labels.p90} ${d(row.p90WorkingHours, row.p90WorkingDays)} · ${labels.max} ${d(row.maxWorkingHours, null)}`,
+    `${labels.avg} ${d(row.avgWorkingHours, row.avgWorkingDays)} · ${labels.median} ${d(row.medianWorkingHours, row.medianWorkingDays)}`,
+    `${labels.p90} ${d(row.p90WorkingHours, row.p90WorkingDays)} · ${labels.max} ${d(row.maxWorkingHours, row.maxWorkingDays)}`,
     `${labels.onTime} ${percent(row.onTimeRate)} · ${labels.early} ${percent(row.earlyRate)}`,
     `${labels.overdue} ${row.overdue} (${percent(overdueRate(row))})`,
   ].join('\n');

@@ -75,10 +75,10 @@ export function NodeTimingPage() {
                   <td className="num">{r.visits}</td>
                   <td className="num">{r.completed}</td>
                   <td className="num">{r.open}</td>
-                  <td className="num">{durationLabel(r.avgWorkingHours, null, units)}</td>
+                  <td className="num">{durationLabel(r.avgWorkingHours, r.avgWorkingDays, units)}</td>
                   <td className="num">{durationLabel(r.medianWorkingHours, r.medianWorkingDays, units)}</td>
                   <td className="num">{durationLabel(r.p90WorkingHours, r.p90WorkingDays, units)}</td>
-                  <td className="num">{durationLabel(r.maxWorkingHours, null, units)}</td>
+                  <td className="num">{durationLabel(r.maxWorkingHours, r.maxWorkingDays, units)}</td>
                   <td className="num">{percent(r.onTimeRate)}</td>
                   <td className="num">{r.overdue} ({percent(overdueRate(r))})</td>
                 </tr>

@@ -4,7 +4,7 @@ import { contentHash } from './hash';
 import { fromGraph, laneId, toGraph, NODE_H } from './graph';
 import { catalog, catalogDefinition } from '../../test/catalog';
 import { generatedDefinition } from '../../test/generated';
-import { addFlow, addNode, moveNodes, moveStep, newNode, pasteNodes, removeItems, takenIds } from './ops';
+import { addFlow, addNode, moveNodes, moveStep, newNode, pasteNodes, removeItems, renameNode, takenIds } from './ops';
 
 describe('DSL → canvas graph → DSL', () => {
   it.each(catalog().map((c) => [c.file, c.definition] as const))('%s keeps its content hash and its nodes and flows', (_file, d) => {
@@ -106,6 +106,24 @@ describe('DSL → canvas graph → DSL', () => {
     expect(block.branches!.every((b) => !d.nodes[2].branches!.some((o) => o.id === b.id))).toBe(true);
     expect(pasted.flows.slice(d.flows.length)).toEqual([{ from: ids[0], to: ids[1], on: '同意' }]);
     expect(pasted.layout![ids[1]]).toEqual({ x: 40, y: 560 });
+  });
+
+  it('renames a node everywhere it is named, and refuses a bad or taken id', () => {
+    const d = catalogDefinition('XK00301001');
+    const r = renameNode(d, 'fire-review', 'fire-check')!;
+    expect(allNodes(r).map((p) => p.node.id)).toContain('fire-check');
+    expect(allNodes(r).map((p) => p.node.id)).not.toContain('fire-review');
+    expect((r.specialProcedures as { nodes: string[] }[]).map((p) => p.nodes)).toEqual([['fire-check'], ['fire-check', 'permit-review']]);
+    const top = renameNode(d, 'certify', 'issue')!;
+    expect(top.flows.filter((f) => f.from === 'issue' || f.to === 'issue')).toHaveLength(2);
+    expect(top.layout!.issue).toEqual(d.layout!.certify);
+    expect(top.layout!.certify).toBeUndefined();
+    expect(renameNode(d, 'certify', 'accept')).toBeNull();
+    expect(renameNode(d, 'certify', 'fire')).toBeNull(); // a branch id
+    expect(renameNode(d, 'certify', '制证')).toBeNull();
+    const penalty = catalogDefinition('CF00301012');
+    const reviewed = renameNode(penalty, 'legal-review', 'legal-check')!;
+    expect((reviewed.nodes.find((n) => n.id === 'collective-decision')!.discretion as { legalReview: string }).legalReview).toBe('legal-check');
   });
 
   it('converts a generated 300-node definition quickly', () => {

@@ -106,6 +106,40 @@ export function moveStep(d: Definition, nodeId: string, to: { branchId: string; 
   });
 }
 
+export const idPattern = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Gives a node a new id everywhere it is named: the node, flows, its position, special procedures' node lists and
+ * discretion bindings' legal-review step. Returns null when the id is malformed or taken.
+ */
+export function renameNode(d: Definition, from: string, to: string): Definition | null {
+  if (from === to) return d;
+  if (!idPattern.test(to) || takenIds(d).has(to)) return null;
+  const swap = (id: string) => (id === from ? to : id);
+  let next = mapNode(d, from, (n) => ({ ...n, id: to }));
+  next = {
+    ...next,
+    nodes: next.nodes.map(function fix(n): DslNode {
+      const bound = n.discretion as { legalReview?: string } | undefined;
+      const withBinding = bound?.legalReview === from ? { ...n, discretion: { ...bound, legalReview: to } } : n;
+      return withBinding.kind === 'parallel' && withBinding.branches
+        ? { ...withBinding, branches: withBinding.branches.map((b) => ({ ...b, nodes: b.nodes.map(fix) })) }
+        : withBinding;
+    }),
+    flows: (next.flows ?? []).map((f) => (f.from === from || f.to === from ? { ...f, from: swap(f.from), to: swap(f.to) } : f)),
+  };
+  if (next.specialProcedures) {
+    next.specialProcedures = next.specialProcedures.map((p) => {
+      const nodes = p.nodes as string[] | undefined;
+      return nodes?.includes(from) ? { ...p, nodes: nodes.map(swap) } : p;
+    });
+  }
+  if (next.layout?.[from]) {
+    next.layout = Object.fromEntries(Object.entries(next.layout).map(([k, v]) => [swap(k), v]));
+  }
+  return next;
+}
+
 /** Removes nodes (with everything inside a removed block), the flows touching them, their positions, and the given flows. */
 export function removeItems(d: Definition, nodeIds: Iterable<string>, flowIndexes: Iterable<number> = []): Definition {
   const gone = new Set(nodeIds);

@@ -1,6 +1,7 @@
 import type { Diagnostic, Directory } from '../../api/contracts';
 import type { Branch, Definition, DslNode, FormField, Flow, Outcome } from '../../model/dsl';
-import { findNode, mapNode, moveStep, newBranch, takenIds, updateFlow } from '../../model/ops';
+import { findNode, mapNode, moveStep, newBranch, renameNode, takenIds, updateFlow } from '../../model/ops';
+import { useState } from 'react';
 import { allNodes } from '../../model/dsl';
 import { useI18n } from '../../i18n';
 import { Check, DurationInput, Field, NumberInput, Select, TextInput } from './fields';
@@ -167,7 +168,7 @@ function ProceduresEditor({ node, definition, onChange }: { node: DslNode; defin
   );
 }
 
-export function NodeProperties({ nodeId, definition, onChange, directory, problems }: EditProps & { nodeId: string }) {
+export function NodeProperties({ nodeId, definition, onChange, directory, problems, onRenamed }: EditProps & { nodeId: string; onRenamed?: (id: string) => void }) {
   const { t } = useI18n();
   const node = findNode(definition, nodeId);
   if (!node) return null;
@@ -183,6 +184,7 @@ export function NodeProperties({ nodeId, definition, onChange, directory, proble
   return (
     <div className="properties" data-testid="properties-node" data-node={nodeId}>
       <div className="prop-head">{t(`kind.${node.kind}`)} · <span className="muted">{node.id}</span></div>
+      <IdInput nodeId={nodeId} definition={definition} onChange={onChange} onRenamed={onRenamed} />
       <TextInput label={t('prop.name')} testid="prop-name" value={node.name} onChange={(v) => set({ name: v }, 'name')} problems={problems('name')} />
       <BranchPlace nodeId={nodeId} definition={definition} onChange={onChange} />
       {node.kind === 'task' && (
@@ -216,6 +218,28 @@ export function NodeProperties({ nodeId, definition, onChange, directory, proble
       )}
       {node.kind === 'end' && <Select label={t('prop.result')} testid="prop-result" value={node.result} options={endResults.map((r) => ({ value: r, label: r }))} onChange={(v) => set({ result: v }, 'result')} problems={problems('result')} />}
       <FlowsEditor node={node} definition={definition} onChange={onChange} />
+    </div>
+  );
+}
+
+/** The node's id, renamed everywhere it is named when the field is left (ASCII letters, digits, - and _; unique). */
+function IdInput({ nodeId, definition, onChange, onRenamed }: { nodeId: string; definition: Definition; onChange: EditProps['onChange']; onRenamed?: (id: string) => void }) {
+  const { t } = useI18n();
+  const [value, setValue] = useState(nodeId);
+  const [bad, setBad] = useState(false);
+  const commit = () => {
+    if (value === nodeId) return setBad(false);
+    const next = renameNode(definition, nodeId, value);
+    if (!next) return setBad(true);
+    setBad(false);
+    onChange(next);
+    onRenamed?.(value);
+  };
+  return (
+    <div className={`field${bad ? ' has-problems' : ''}`}>
+      <label>{t('prop.id')}</label>
+      <input data-testid="prop-id" value={value} onChange={(e) => setValue(e.target.value)} onBlur={commit} onKeyDown={(e) => { if (e.key === 'Enter') commit(); }} />
+      {bad && <div className="field-problems" data-testid="prop-id-problem">{t('prop.id.bad')}</div>}
     </div>
   );
 }

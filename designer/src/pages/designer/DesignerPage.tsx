@@ -314,7 +314,7 @@ export function DesignerPage() {
               </div>
               <div className="side-body">
                 {sideTab === 'properties' && (selected
-                  ? <NodeProperties key={selected.id} nodeId={selected.id} definition={definition} onChange={change} directory={directory} problems={problemsFor(selected.id)} />
+                  ? <NodeProperties key={selected.id} nodeId={selected.id} definition={definition} onChange={change} directory={directory} problems={problemsFor(selected.id)} onRenamed={setSelectedNodeId} />
                   : <PowerProperties definition={definition} onChange={change} directory={directory} problems={problemsFor('')} designer={api} />)}
                 {panels.filter((p) => p.id === sideTab).map((p) => {
                   const Panel = p.component;

@@ -1,11 +1,16 @@
 // The side panel mounts only the open tab, so a panel's inputs and last answer would vanish on every tab switch.
 // They are kept here for the page's lifetime, per key (e.g. per power), and the panel puts its marks back on return.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { currentToken } from '../../auth/session';
 
 const memory = new Map<string, unknown>();
 
-/** useState that survives unmounting; a new key (another power) starts from what was kept for it, or the initial value. */
-export function useRemembered<T>(key: string, initial: T | (() => T)): [T, (value: T) => void] {
+/**
+ * useState that survives unmounting; a new key (another power) starts from what was kept for it, or the initial value.
+ * Kept per sign-in, so the next user in the same tab never sees figures read with someone else's department scope.
+ */
+export function useRemembered<T>(name: string, initial: T | (() => T)): [T, (value: T) => void] {
+  const key = `${currentToken() ?? ''}\u0000${name}`;
   const init = useRef(initial);
   const read = useCallback((k: string): T => {
     if (memory.has(k)) return memory.get(k) as T;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
-  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, SmoothStepEdge, StraightEdge, applyEdgeChanges, applyNodeChanges, getViewportForBounds, MarkerType,
+  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, getViewportForBounds, MarkerType,
   useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -10,9 +10,9 @@ import { addFlow, addNode, mapNode, moveNodes, newNode, removeItems, takenIds, u
 import type { Diagnostic } from '../../api/contracts';
 import { dragType } from './Palette';
 import { nodeTypes, useDetailed } from './nodes';
+import { edgeTypes } from './edges';
 import './canvas.css';
 
-const edgeTypes = { flow: SmoothStepEdge, seq: StraightEdge };
 const minZoom = 0.01;
 const maxZoom = 2;
 

@@ -1,6 +1,5 @@
-// Shapes of endpoints the OpenAPI snapshot does not describe (text bodies, or endpoints being built on other
-// branches: simulate, template preview, directory, supervision). Written from the contracts in issue 7's brief;
-// once the snapshot carries an endpoint, prefer Schemas[...] from client.ts.
+// Shapes the designer uses: from the OpenAPI snapshot (Schemas[...]) wherever it describes them, hand-written from
+// issue 7's contracts for what it does not (yet): the supervision endpoints, built on another branch.
 import type { Schemas } from './client';
 
 export type Diagnostic = Schemas['DiagnosticView'];
@@ -18,21 +17,7 @@ export interface Page<T> {
   pageSize: number;
 }
 
-export interface Draft {
-  id: string;
-  powerCode: string;
-  subject: string;
-  valid: boolean;
-  errors: number;
-  warnings: number;
-  diagnostics: Diagnostic[];
-  publishedVersion: number | null;
-  unchanged: boolean;
-  changes: DefinitionChange[];
-  createdBy: string;
-  createdAt: string;
-  draftPublishedAs: number | null;
-}
+export type Draft = Schemas['DraftView'];
 
 export interface LimitView {
   value: number;
@@ -67,20 +52,11 @@ export interface Simulation {
   problems: { code: string; message: string; nodeId: string | null }[];
 }
 
-export interface TemplatePreviewRequest {
-  text: string;
-  templateId: string;
-  data?: Record<string, unknown>;
-}
+export type TemplatePreviewRequest = Schemas['TemplatePreviewRequest'];
 
-export interface TemplatePreview {
-  contentType: string;
-  body: string;
-}
+export type TemplatePreview = Schemas['TemplatePreviewView'];
 
-export interface Directory {
-  departments: { name: string; roles: string[] }[];
-}
+export type Directory = Schemas['DirectoryView'];
 
 export interface NodeTimingRow {
   powerCode: string;

@@ -15,7 +15,7 @@ function BuiltInPreview({ designer, templateId }: TemplatePreviewSlotProps) {
   const run = async () => {
     setError(null);
     try {
-      const r = await definitions.previewTemplate({ text: designer.text, templateId });
+      const r = await definitions.previewTemplate({ text: designer.text, templateId, data: null });
       setBody(r.body);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));

@@ -23,12 +23,19 @@ function authorize(headers: Headers) {
   if (token && !headers.has('Authorization')) headers.set('Authorization', `Bearer ${token}`);
 }
 
+/** Fired on window when the server refuses our token (401); the session provider signs out. */
+export const unauthorizedEvent = 'bpm:unauthorized';
+
 /** Typed client for endpoints whose request and response the OpenAPI document describes. */
 export const api = createClient<paths>({ baseUrl: '' });
 api.use({
   onRequest({ request }) {
     authorize(request.headers);
     return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 401) window.dispatchEvent(new Event(unauthorizedEvent));
+    return response;
   },
 });
 
@@ -64,6 +71,10 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     headers.set('Content-Type', options.contentType ?? 'application/json');
   }
   const response = await fetch(path, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, signal: options.signal });
+  if (response.status === 401 && headers.has('Authorization')) {
+    // the token expired or the server's signing key changed: the session is over, sign in again
+    window.dispatchEvent(new Event(unauthorizedEvent));
+  }
   if (!response.ok) throw await problemOf(response);
   return response;
 }

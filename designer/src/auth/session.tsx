@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 export type Role = 'analyst' | 'deployer' | 'handler' | 'supervisor' | 'administrator';
 
@@ -81,6 +81,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     store(null);
     setSession(null);
   }, []);
+  useEffect(() => {
+    // the API client announces a refused token (expired, or a server with a new key); no import to avoid a cycle
+    window.addEventListener('bpm:unauthorized', signOut);
+    return () => window.removeEventListener('bpm:unauthorized', signOut);
+  }, [signOut]);
   const value = useMemo<SessionContextValue>(
     () => ({
       session,

@@ -1,6 +1,7 @@
 // Messages of the editor (designer page, canvas, 简易 view, property panel, text view), Chinese and English.
 export const editorZh: Record<string, string> = {
-  'designer.untitled': '未命名事项',
+  'designer.untitled': '未命名事项', 'designer.unsaved': '未保存',
+  'status.new': '新事项（尚无已发布版本）', 'status.same': '与已发布的第 {version} 版含义相同', 'status.changes': '相对第 {version} 版有 {n} 处变化',
   'btn.new': '新建', 'btn.open': '打开', 'btn.save': '保存草稿', 'btn.publish': '发布',
   'btn.undo': '撤销', 'btn.redo': '重做', 'btn.layout': '自动布局', 'btn.fit': '适应画布',
   'view.canvas': '流程图', 'view.simple': '简易', 'view.text': 'YAML',
@@ -56,7 +57,8 @@ export const editorZh: Record<string, string> = {
 };
 
 export const editorEn: Record<string, string> = {
-  'designer.untitled': 'Untitled power',
+  'designer.untitled': 'Untitled power', 'designer.unsaved': 'unsaved',
+  'status.new': 'a new power (nothing published yet)', 'status.same': 'same meaning as published version {version}', 'status.changes': '{n} changes against version {version}',
   'btn.new': 'New', 'btn.open': 'Open', 'btn.save': 'Save draft', 'btn.publish': 'Publish',
   'btn.undo': 'Undo', 'btn.redo': 'Redo', 'btn.layout': 'Auto-layout', 'btn.fit': 'Fit',
   'view.canvas': 'Flowchart', 'view.simple': 'Simple', 'view.text': 'YAML',

@@ -69,6 +69,8 @@ export function DesignerPage() {
   const [status, setStatus] = useState<Status>(null);
   const [opening, setOpening] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** The document as last saved, published or opened: anything else is unsaved work. */
+  const [saved, setSaved] = useState<Definition | null>(null);
   const [textJump, setTextJump] = useState<{ line: number; column: number; token: number } | null>(null);
   const selection = useRef<string[]>([]);
   const rememberSelection = useCallback((ids: string[]) => { selection.current = ids; }, []);
@@ -96,6 +98,7 @@ export function DesignerPage() {
     let laidOut = next;
     if (needsLayout(next)) laidOut = moveNodes(next, await autoLayout(next, elk()));
     setHistory((h) => edit({ ...h, lastKey: null }, laidOut, null));
+    setSaved(laidOut);
     setSource(from);
     setSelectedNodeId(null);
     setTextFromEditor(null);
@@ -126,7 +129,11 @@ export function DesignerPage() {
     setBusy(true);
     try {
       const draft = await definitions.saveDraft(text);
-      setStatus({ kind: draft.valid ? 'info' : 'error', text: t('status.saved', { id: draft.id, errors: draft.errors, warnings: draft.warnings }) });
+      const against = draft.publishedVersion == null ? t('status.new')
+        : draft.unchanged ? t('status.same', { version: String(draft.publishedVersion) })
+        : t('status.changes', { n: draft.changes.length, version: String(draft.publishedVersion) });
+      setStatus({ kind: draft.valid ? 'info' : 'error', text: `${t('status.saved', { id: draft.id, errors: String(draft.errors), warnings: String(draft.warnings) })} · ${against}` });
+      setSaved(definition);
       return draft;
     } catch (e) {
       setStatus({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
@@ -134,7 +141,7 @@ export function DesignerPage() {
     } finally {
       setBusy(false);
     }
-  }, [text, t]);
+  }, [text, t, definition]);
 
   const publish = useCallback(async () => {
     const draft = await saveDraft();
@@ -269,6 +276,7 @@ export function DesignerPage() {
           <div className="toolbar" data-testid="toolbar">
             <strong className="doc-title" data-testid="doc-title">{title}</strong>
             {source && <span className="muted" data-testid="doc-source">{source.powerCode} v{source.version}</span>}
+            {saved !== null && saved !== definition && <span className="unsaved" data-testid="unsaved" title={t('designer.unsaved')}>● {t('designer.unsaved')}</span>}
             <button type="button" data-testid="btn-new" onClick={newDocument}>{t('btn.new')}</button>
             <button type="button" data-testid="btn-open" onClick={() => setOpening(true)}>{t('btn.open')}</button>
             <button type="button" data-testid="btn-save" disabled={busy} onClick={() => void saveDraft()}>{t('btn.save')}</button>

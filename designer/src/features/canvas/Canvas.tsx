@@ -32,12 +32,16 @@ export interface CanvasProps {
   addRequest: { kind: NodeKind; token: number } | null;
 }
 
-/** Keeps the previous node object when nothing about it changed, so memoized node components do not re-render. */
-function stabilize(previous: CanvasNode[], next: CanvasNode[], selected: string | null): CanvasNode[] {
+/**
+ * Keeps the previous node object when nothing about it changed, so memoized node components do not re-render.
+ * `select`: a node chosen outside the canvas (problems list, 简易 view) becomes the only selected box; undefined
+ * keeps the canvas's own selection (several boxes, or a lane, whose properties are its block's).
+ */
+function stabilize(previous: CanvasNode[], next: CanvasNode[], select: string | null | undefined): CanvasNode[] {
   const byId = new Map(previous.map((n) => [n.id, n]));
   return next.map((n) => {
     const old = byId.get(n.id);
-    const isSelected = n.id === selected;
+    const isSelected = select === undefined ? !!old?.selected : n.id === select;
     if (old && old.type === n.type && old.parentId === n.parentId && old.position.x === n.position.x && old.position.y === n.position.y &&
       old.width === n.width && old.height === n.height && shallowEqual(old.data, n.data) && !!old.selected === isSelected) return old;
     return isSelected ? { ...n, selected: true } : n;
@@ -66,6 +70,7 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
   const [nodes, setNodes] = useState<CanvasNode[]>(graph.nodes);
   const wrapper = useRef<HTMLDivElement>(null);
   const fitted = useRef(0);
+  const reported = useRef<string | null>(selectedNodeId);
   useEffect(() => {
     // A fit asked for with a new document is applied in the same render as its boxes, computed from the graph
     // itself: the boxes then mount once at the final zoom (plain shapes when zoomed far out) instead of twice.
@@ -81,7 +86,10 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
         void flow.setViewport(getViewportForBounds({ x, y, width: right - x, height: bottom - y }, box.width, box.height, minZoom, maxZoom, 0.1));
       }
     }
-    setNodes((previous) => stabilize(previous, graph.nodes, selectedNodeId));
+    // a selection the canvas itself reported is already in its nodes; only one made elsewhere is applied here
+    const external = selectedNodeId !== reported.current;
+    reported.current = selectedNodeId;
+    setNodes((previous) => stabilize(previous, graph.nodes, external ? selectedNodeId : undefined));
   }, [graph, selectedNodeId, fitToken, flow]);
   const definitionRef = useRef(definition);
   definitionRef.current = definition;
@@ -148,11 +156,16 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
   const onSelectionChange = useCallback(({ nodes: selected }: OnSelectionChangeParams) => {
     onSelectionIds?.(selected.filter((n) => n.type !== 'lane').map((n) => n.id));
     if (selected.length !== 1) {
-      if (selected.length === 0) onSelect(null);
+      if (selected.length === 0) {
+        reported.current = null;
+        onSelect(null);
+      }
       return;
     }
     const n = selected[0] as CanvasNode;
-    onSelect(n.type === 'lane' ? n.data.blockId : n.id);
+    const id = n.type === 'lane' ? n.data.blockId : n.id;
+    reported.current = id;
+    onSelect(id);
   }, [onSelect, onSelectionIds]);
 
   const place = useCallback((kind: NodeKind, point: Position) => {

@@ -106,6 +106,23 @@ export function moveStep(d: Definition, nodeId: string, to: { branchId: string; 
   });
 }
 
+/**
+ * 简易 view delete: the step goes and the way through it is kept — flows into it now lead to where it led (when it
+ * had one way on; otherwise its incoming flows go with it). A step inside a branch simply leaves the branch.
+ */
+export function removeStep(d: Definition, nodeId: string): Definition {
+  const place = allNodes(d).find((p) => p.node.id === nodeId);
+  if (!place) return d;
+  if (place.parent) return removeItems(d, [nodeId]);
+  const targets = [...new Set(forwardFlows(d, nodeId).map(({ f }) => f.to))];
+  if (targets.length !== 1) return removeItems(d, [nodeId]);
+  const [target] = targets;
+  const flows = (d.flows ?? [])
+    .filter((f) => f.from !== nodeId)
+    .map((f) => (f.to === nodeId ? { ...f, to: target } : f));
+  return removeItems({ ...d, flows }, [nodeId]);
+}
+
 export const idPattern = /^[A-Za-z0-9_-]+$/;
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Definition } from './dsl';
 import { contentHash } from './hash';
 import { fromTree, toTree, treeNodeItems, type SplitItem, type TreeItem } from './tree';
-import { canInsertAfter, insertAfter, insertAtBranchStart, insertInLane } from './ops';
+import { canInsertAfter, insertAfter, insertAtBranchStart, insertInLane, removeStep } from './ops';
 import { catalog, catalogDefinition } from '../../test/catalog';
 
 function treeOf(d: Definition) {
@@ -130,5 +130,26 @@ describe('简易 view inserters', () => {
     const lane = more.nodes.find((n) => n.id === block.id)!.branches![0];
     expect(lane.nodes).toHaveLength(2);
     expect(contentHash(fromTree(treeOf(more), more))).toBe(contentHash(more));
+  });
+});
+
+describe('简易 view delete', () => {
+  const permit = catalogDefinition('XK00301001');
+
+  it('joins the steps around a deleted step, and undoes an insert exactly', () => {
+    const d = insertAfter(permit, 'certify', 'task');
+    const added = d.nodes.find((n) => !permit.nodes.some((o) => o.id === n.id))!;
+    const back = removeStep(d, added.id);
+    expect(contentHash(back)).toBe(contentHash(permit));
+    const noCertify = removeStep(permit, 'certify');
+    expect(noCertify.flows.filter((f) => f.to === 'granted')).toEqual([{ from: 'consolidate', to: 'granted', on: '准予' }]);
+    expect(toTree(noCertify).ok).toBe(true);
+  });
+
+  it('takes a step out of its branch, and a step with several ways on together with its incoming flows', () => {
+    const lane = removeStep(permit, 'permit-approve');
+    expect(lane.nodes.find((n) => n.id === 'joint-review')!.branches![2].nodes.map((n) => n.id)).toEqual(['permit-review']);
+    const consolidate = removeStep(permit, 'consolidate');
+    expect(consolidate.flows.some((f) => f.from === 'consolidate' || f.to === 'consolidate')).toBe(false);
   });
 });

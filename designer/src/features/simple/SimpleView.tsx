@@ -1,7 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import type { Definition } from '../../model/dsl';
 import { toTree, type LaneItem, type NodeItem, type SplitItem, type TreeItem } from '../../model/tree';
-import { canInsertAfter, insertAfter, insertAtBranchStart, insertInLane, type InsertKind } from '../../model/ops';
+import { canInsertAfter, insertAfter, insertAtBranchStart, insertInLane, removeStep, type InsertKind } from '../../model/ops';
 import { flowLabel } from '../../model/graph';
 import type { Diagnostic } from '../../api/contracts';
 import type { NodeDecoration } from '../../shell/registry';
@@ -63,6 +63,10 @@ function StepCard({ item, ctx }: { item: NodeItem; ctx: Ctx }) {
       ))}
       {problems?.length ? <div className="node-problems" data-testid={`step-problems-${node.id}`}>{problems.map((p) => p.code).join(' ')}</div> : null}
       {deco?.badge && <div className="node-badge">{deco.badge}</div>}
+      {node.kind !== 'start' && (
+        <button type="button" className="delete" data-testid={`btn-delete-${node.id}`} title={ctx.t('simple.delete')}
+          onClick={(e) => { e.stopPropagation(); ctx.onChange(removeStep(ctx.definition, node.id)); ctx.onSelect(null); }}>×</button>
+      )}
       {item.lanes && <Lanes item={item} ctx={ctx} />}
     </div>
   );

@@ -7,7 +7,7 @@ import type { Diagnostic, Directory } from '../../api/contracts';
 import { emptyDefinition, type Definition, type DslNode, type Flow, type NodeKind, type Position } from '../../model/dsl';
 import { autoLayout, needsLayout } from '../../model/layout';
 import { diagnosticsByTarget, locate } from '../../model/diagnostics';
-import { findNode, moveNodes, pasteNodes, removeItems } from '../../model/ops';
+import { findNode, moveNodes, pasteNodes, removeStep } from '../../model/ops';
 import { toYaml } from '../../model/text';
 import { edit, redo, start, undo, type History } from '../../features/editor/history';
 import { elk } from '../../features/editor/elk';
@@ -229,7 +229,7 @@ export function DesignerPage() {
         change(next);
         setSelectedNodeId(ids[0] ?? null);
       } else if ((e.key === 'Delete' || e.key === 'Backspace') && view === 'simple' && selectedNodeId) {
-        change(removeItems(definition, [selectedNodeId]));
+        change(removeStep(definition, selectedNodeId));
         setSelectedNodeId(null);
       }
     };

@@ -4,6 +4,13 @@ import { useI18n } from '../../i18n';
 const levels = ['轻微', '一般', '较重', '严重'];
 const bandUnits = ['元', '倍', '%'];
 
+/** A new discretion table: one fine column and one tier, for the analyst to fill in. */
+export function newDiscretionEntry(existing: { id: string }[], names: { violation: string; column: string }): DiscretionEntry {
+  let n = existing.length + 1;
+  while (existing.some((e) => e.id === `table-${n}`)) n++;
+  return { id: `table-${n}`, violation: names.violation, columns: [{ id: 'fine', name: names.column, statutory: { min: 0, max: 0, unit: '元' } }], tiers: [{ level: '一般', bands: {} }] };
+}
+
 /** One discretion table (裁量基准) as a grid: a row per tier, a band (min–max) per column; gaps and overlaps highlighted. */
 export function DiscretionGrid({ entry, index, onChange }: { entry: DiscretionEntry; index: number; onChange: (next: DiscretionEntry) => void }) {
   const { t } = useI18n();
@@ -19,6 +26,20 @@ export function DiscretionGrid({ entry, index, onChange }: { entry: DiscretionEn
     setTier(k, { bands: { ...(tier.bands ?? {}), [column]: band } });
   };
   const num = (v: string) => (v === '' ? undefined : Number(v));
+  const setColumn = (ci: number, patch: Partial<DiscretionEntry['columns'][number]>) =>
+    onChange({ ...entry, columns: entry.columns.map((c, i) => (i === ci ? { ...c, ...patch } : c)) });
+  const setStatutory = (ci: number, patch: Partial<Band>) => {
+    const statutory = { unit: '元', ...(entry.columns[ci].statutory ?? {}), ...patch };
+    if (statutory.min === undefined) delete statutory.min;
+    if (statutory.max === undefined) delete statutory.max;
+    setColumn(ci, { statutory });
+  };
+  const addColumn = () => {
+    const taken = new Set(entry.columns.map((c) => c.id));
+    let n = entry.columns.length + 1;
+    while (taken.has(`column${n}`)) n++;
+    onChange({ ...entry, columns: [...entry.columns, { id: `column${n}`, name: t('discretion.newColumn'), statutory: { min: 0, max: 0, unit: '元' } }] });
+  };
   return (
     <div className="discretion" data-testid={`discretion-${index}`}>
       <div className="muted">{entry.violation} · {entry.id}</div>
@@ -27,13 +48,19 @@ export function DiscretionGrid({ entry, index, onChange }: { entry: DiscretionEn
           <tr>
             <th>{t('discretion.level')}</th>
             <th>{t('discretion.circumstances')}</th>
-            {entry.columns.map((c) => (
+            {entry.columns.map((c, ci) => (
               <th key={c.id}>
-                {c.name}
-                {c.statutory && <div className="muted">{t('discretion.statutory')} {c.statutory.min}–{c.statutory.max} {c.statutory.unit}{c.statutory.of ? ` × ${c.statutory.of}` : ''}</div>}
+                <input className="column-name" data-testid={`discretion-${index}-column-${ci}-name`} value={c.name} onChange={(e) => setColumn(ci, { name: e.target.value })} />
+                <div className="muted">
+                  {t('discretion.statutory')}{' '}
+                  <input type="number" step="any" data-testid={`discretion-${index}-column-${ci}-min`} value={c.statutory?.min ?? ''} onChange={(e) => setStatutory(ci, { min: num(e.target.value) })} />
+                  –
+                  <input type="number" step="any" data-testid={`discretion-${index}-column-${ci}-max`} value={c.statutory?.max ?? ''} onChange={(e) => setStatutory(ci, { max: num(e.target.value) })} />
+                  {' '}{c.statutory?.unit ?? ''}{c.statutory?.of ? ` × ${c.statutory.of}` : ''}
+                </div>
               </th>
             ))}
-            <th />
+            <th><button type="button" data-testid={`btn-add-column-${index}`} title={t('discretion.addColumn')} onClick={addColumn}>+</button></th>
           </tr>
         </thead>
         <tbody>

@@ -5,7 +5,7 @@ import type { DesignerApi } from '../../shell/registry';
 import { useI18n } from '../../i18n';
 import { DurationInput, LinesInput, Select, TextInput } from './fields';
 import { departments, type EditProps } from './NodeProperties';
-import { DiscretionGrid } from './DiscretionGrid';
+import { DiscretionGrid, newDiscretionEntry } from './DiscretionGrid';
 import { TemplatesEditor } from './TemplatesEditor';
 
 const categories = ['行政许可', '行政处罚', '行政强制', '行政征收', '行政给付', '行政裁决', '行政确认', '行政奖励', '行政监督检查', '其他'];
@@ -117,6 +117,11 @@ export function PowerProperties({ definition, onChange, directory, problems, des
           <DiscretionGrid key={i} entry={entry} index={i} onChange={(next) => onChange({ ...definition, discretion: (definition.discretion ?? []).map((x, k) => (k === i ? (next as unknown as Obj) : x)) }, `discretion:${i}`)} />
         ))}
         {!(definition.discretion ?? []).length && <div className="muted">{t('discretion.none')}</div>}
+        <button type="button" data-testid="btn-add-discretion" onClick={() => {
+          const tables = (definition.discretion ?? []) as unknown as DiscretionEntry[];
+          const entry = newDiscretionEntry(tables, { violation: t('discretion.newViolation'), column: t('discretion.fine') });
+          onChange({ ...definition, discretion: [...(definition.discretion ?? []), entry as unknown as Obj] });
+        }}>+ {t('discretion.addTable')}</button>
       </Section>
       <Section id="templates" title={t('section.templates')}>
         <TemplatesEditor definition={definition} onChange={onChange} designer={designer} />

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { NodeProperties } from './NodeProperties';
-import { DiscretionGrid } from './DiscretionGrid';
+import { DiscretionGrid, newDiscretionEntry } from './DiscretionGrid';
 import type { Definition } from '../../model/dsl';
 import type { DiscretionEntry } from '../../model/discretion';
 import { findNode } from '../../model/ops';
@@ -56,5 +56,27 @@ describe('DiscretionGrid', () => {
     rerender(<DiscretionGrid entry={next} index={0} onChange={onChange} />);
     expect(screen.getByTestId('discretion-0-tier-0-contractor').className).toContain('overlap');
     expect(screen.getByTestId('discretion-0-tier-1-contractor').className).toContain('overlap');
+  });
+});
+
+describe('DiscretionGrid columns', () => {
+  it('narrowing a statutory range flags the tier now outside it, and a column can be added', () => {
+    const entry = structuredClone((catalogDefinition('CF00301012').discretion as unknown as DiscretionEntry[])[0]);
+    const onChange = vi.fn();
+    const { rerender } = render(<DiscretionGrid entry={entry} index={0} onChange={onChange} />);
+    fireEvent.change(screen.getByTestId('discretion-0-column-1-max'), { target: { value: '25000' } });
+    const next = onChange.mock.calls[0][0] as DiscretionEntry;
+    expect(next.columns[1].statutory).toEqual({ min: 0, max: 25000, unit: '元' });
+    rerender(<DiscretionGrid entry={next} index={0} onChange={onChange} />);
+    expect(screen.getByTestId('discretion-0-tier-2-contractor').className).toContain('outside');
+    fireEvent.click(screen.getByTestId('btn-add-column-0'));
+    expect((onChange.mock.calls[1][0] as DiscretionEntry).columns.map((c) => c.id)).toEqual(['builder', 'contractor', 'column3']);
+  });
+
+  it('starts a new table with one fine column and one tier, under an id not yet used', () => {
+    const entry = newDiscretionEntry([{ id: 'table-1' }], { violation: '违法行为', column: '罚款' });
+    expect(entry.id).toBe('table-2');
+    expect(entry.columns).toHaveLength(1);
+    expect(entry.tiers).toEqual([{ level: '一般', bands: {} }]);
   });
 });

@@ -244,8 +244,9 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
       >
         {/* at low zoom the dot pattern would be thousands of dots repainted on every pan frame */}
         {detailed && <Background gap={20} />}
-        <MiniMap pannable zoomable data-testid="minimap" />
-        <Controls data-testid="canvas-controls" />
+        {/* React Flow does not pass data-* props on; display: contents wrappers carry the test ids without a box */}
+        <div className="testid-wrap" data-testid="minimap"><MiniMap pannable zoomable /></div>
+        <div className="testid-wrap" data-testid="canvas-controls"><Controls /></div>
       </ReactFlow>
     </div>
   );

@@ -36,15 +36,18 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         run.Case.AcceptedAt = at;
         Cancel(t => t.Kind == TimerKind.DeemedAcceptance);
         run.Case.PromisedDue = time.DueAt(at, Limits.Promised);
-        run.Case.LegalDue = time.DueAt(at, JointCap(Limits.Legal));
+        run.Case.LegalDue = time.DueAt(at, LegalLimitOf(run.Model.Definition));
         Reschedule();
     }
 
-    /// <summary>The joint-handling cap (许可法 Art. 42 ¶2): 45 working days when several departments review in parallel.</summary>
-    private Duration JointCap(Duration legal) =>
-        run.Model.Definition.Nodes.Any(n => n is ParallelNode) && legal.Unit == TimeUnit.WorkingDay && legal.Value > 45
+    /// <summary>
+    /// The legal limit the case clock runs on: the definition's, under the joint-handling cap (许可法 Art. 42 ¶2) of
+    /// 45 working days when several departments review in parallel. The designer's deadline simulation uses it too.
+    /// </summary>
+    public static Duration LegalLimitOf(ProcessDefinition definition) =>
+        definition.Nodes.Any(n => n is ParallelNode) && definition.Limits.Legal is { Unit: TimeUnit.WorkingDay, Value: > 45 } legal
             ? legal with { Value = 45 }
-            : legal;
+            : definition.Limits.Legal;
 
     /// <summary>Sets the case light for now and schedules the transitions still ahead (after acceptance, a suspension or an extension).</summary>
     public void Reschedule()

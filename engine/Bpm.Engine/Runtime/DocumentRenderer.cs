@@ -20,6 +20,9 @@ public sealed class DocumentRenderer
     public string RenderText(string key, string body, IReadOnlyDictionary<string, object?> model) =>
         _configured.GetOrAdd(key, _ => _handlebars.Compile(body))(model);
 
+    /// <summary>Renders a body once without caching it: a designer's preview of a template still being written.</summary>
+    public string RenderOnce(string body, IReadOnlyDictionary<string, object?> model) => _handlebars.Compile(body)(model);
+
     public string Render(Guid definitionVersionId, DocumentTemplate template, IReadOnlyDictionary<string, object?> model)
     {
         var compiled = _compiled.GetOrAdd((definitionVersionId, template.Id), _ => _handlebars.Compile(template.Body));

@@ -23,6 +23,7 @@ public static class BpmApi
         NotificationEndpoints.Map(api);
         SupervisionEndpoints.Map(api);
         ExchangeEndpoints.Map(api);
+        DesignerEndpoints.Map(api);
 
         api.MapPost("/dev/token", DevTokenAsync).AllowAnonymous().ExcludeFromDescription();
 

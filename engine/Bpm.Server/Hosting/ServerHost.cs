@@ -46,7 +46,9 @@ public static class ServerHost
     /// <summary>The server, ready to start. Tests pass <paramref name="configure"/> to set configuration (database, URLs …).</summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name is the server's own (not a test host's): the OpenAPI document tags endpoints with it,
+        // and the designer's committed copy of that document must match whoever serves it.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ServerHost).Assembly.GetName().Name });
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
             builder.WebHost.UseUrls(ServerSettings.DefaultUrl);
         configure?.Invoke(builder);

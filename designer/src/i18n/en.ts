@@ -1,0 +1,18 @@
+export const en: Record<string, string> = {
+  'app.title': 'Process designer',
+  'nav.designer': 'Designer',
+  'nav.supervision': 'Supervision',
+  'lang.switch': '中文',
+  'login.title': 'Sign in as a sample user',
+  'login.user': 'User',
+  'login.submit': 'Sign in',
+  'login.failed': 'Sign-in failed: {message}',
+  'logout': 'Sign out',
+  'roles.analyst': 'Analyst',
+  'roles.deployer': 'Deployer',
+  'roles.handler': 'Handler',
+  'roles.supervisor': 'Supervisor',
+  'roles.administrator': 'Administrator',
+  'page.notFound': 'Page not found',
+  'loading': 'Loading…',
+};

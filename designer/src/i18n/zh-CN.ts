@@ -1,0 +1,18 @@
+export const zhCN: Record<string, string> = {
+  'app.title': '流程设计器',
+  'nav.designer': '设计器',
+  'nav.supervision': '监察',
+  'lang.switch': 'English',
+  'login.title': '选择示例用户登录',
+  'login.user': '用户',
+  'login.submit': '登录',
+  'login.failed': '登录失败：{message}',
+  'logout': '退出',
+  'roles.analyst': '流程设计员',
+  'roles.deployer': '发布员',
+  'roles.handler': '办理人',
+  'roles.supervisor': '监察员',
+  'roles.administrator': '管理员',
+  'page.notFound': '页面不存在',
+  'loading': '加载中…',
+};

@@ -48,7 +48,7 @@ public sealed record ComplaintView(Guid Id, Guid? CaseId, string Department, str
 /// answer, return, close), 预警纠错 rule hits, department scores, 好差评 ratings with their 差评整改 and complaints; and, on a
 /// case, the applicant's rating and recorded fees. The node-timing analytics and the light board live elsewhere.
 /// </summary>
-public static class SupervisionEndpoints
+public static class OversightEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {

@@ -116,14 +116,17 @@ public static class DesignerEndpoints
         var roles = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         SortedSet<string> Department(string name) => roles.TryGetValue(name, out var set) ? set : roles[name] = new SortedSet<string>(StringComparer.Ordinal);
 
+        // The power list carries versions without their definition text, so each model comes through the library
+        // (cached, or read and compiled once), never compiled from the list's rows.
         await using (var db = store.CreateContext())
+        await using (var session = await store.OpenAsync(ct))
         {
             for (var page = 1; ; page++)
             {
                 var powers = await PowerList.QueryAsync(db, new PowerFilter(IncludeAbolished: false, Page: page, PageSize: Page<PowerVersions>.MaxSize), ct);
                 foreach (var power in powers.Items)
                 {
-                    var definition = engine.Library.Get(power.Latest).Definition;
+                    var definition = (await engine.Library.GetAsync(session, power.Latest.Id, ct)).Definition;
                     Department(definition.Power.Subject);
                     foreach (var joint in definition.Power.JointDepartments) Department(joint);
                     foreach (var node in definition.Nodes) Collect(node);

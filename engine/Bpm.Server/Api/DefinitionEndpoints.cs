@@ -44,7 +44,7 @@ public static class DefinitionEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/definitions/validate", ValidateAsync).RequireAuthorization(BpmPolicies.DefinitionAuthor)
+        api.MapPost("/definitions/validate", ValidateAsync).RequireAuthorization(BpmPolicies.DefinitionReader)
             .WithSummary("Validate a definition (YAML or JSON body) without saving it");
         api.MapPost("/definitions/drafts", SaveDraftAsync).RequireAuthorization(BpmPolicies.DefinitionAuthor)
             .WithSummary("Upload a draft; returns its diagnostics and its changes against the published version");

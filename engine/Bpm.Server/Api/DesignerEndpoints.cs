@@ -49,10 +49,10 @@ public static class DesignerEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/definitions/simulate", Simulate).RequireAuthorization(BpmPolicies.DefinitionAuthor)
+        api.MapPost("/definitions/simulate", Simulate).RequireAuthorization(BpmPolicies.DefinitionReader)
             .WithSummary("Deadlines of one path through a definition for a case accepted on a given day (working-day calendar)")
             .Produces<SimulationView>().ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapPost("/definitions/templates/preview", PreviewTemplate).RequireAuthorization(BpmPolicies.DefinitionAuthor)
+        api.MapPost("/definitions/templates/preview", PreviewTemplate).RequireAuthorization(BpmPolicies.DefinitionReader)
             .WithSummary("Render one of a definition's document templates on sample data (or the data given)")
             .Produces<TemplatePreviewView>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/directory", DirectoryAsync).RequireAuthorization(BpmPolicies.DefinitionReader)

@@ -39,6 +39,11 @@ public abstract class ApiScenarios(ApiFixture fixture)
         Assert.Contains(view["diagnostics"]!.AsArray(), d => ((string)d!["message"]!).Contains("most") && (int?)d["line"] > 0);
         var powers = await Json(await Server.As(People.Analyst).GetAsync($"/api/powers?q={code}"), HttpStatusCode.OK);
         Assert.Equal(0, (int)powers["total"]!);
+
+        // Validation changes nothing, so anyone signed in may ask (a supervisor reading a process in the designer does).
+        var asSupervisor = await Json(await Server.As(People.Supervisor).PostAsync("/api/definitions/validate", Yaml(broken)), HttpStatusCode.OK);
+        Assert.False((bool)asSupervisor["valid"]!);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.As(null).PostAsync("/api/definitions/validate", Yaml(broken))).StatusCode);
     }
 
     [Fact]

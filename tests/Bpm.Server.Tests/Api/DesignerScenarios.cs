@@ -138,8 +138,11 @@ public abstract class DesignerScenarios(ApiFixture fixture)
         var badDate = await analyst.PostAsJsonAsync("/api/definitions/simulate", new { text = PermitText, acceptedOn = "3 October" });
         await Problem(badDate, HttpStatusCode.BadRequest, "bad-date");
 
+        // Simulating saves nothing: any signed-in user may (a window handler telling an applicant when to expect an answer).
         var handler = await Server.As(People.Window).PostAsJsonAsync("/api/definitions/simulate", new { text = PermitText, acceptedOn = "2026-10-03" });
-        Assert.Equal(HttpStatusCode.Forbidden, handler.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, handler.StatusCode);
+        var anonymous = await Server.As(null).PostAsJsonAsync("/api/definitions/simulate", new { text = PermitText, acceptedOn = "2026-10-03" });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
     // ---------- template preview ----------

@@ -1,5 +1,6 @@
 using System.Text;
 using Bpm.Engine.State;
+using Bpm.Storage.Supervision;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -104,6 +105,7 @@ public abstract class BpmDbContext : DbContext
             // Also what a status-only filter uses (the LegalTime migration dropped the old ix_cases_status for it).
             e.HasIndex(x => new { x.Status, x.PromisedDue }).HasDatabaseName("ix_cases_status_promised_due");
             e.HasIndex(x => x.Light).HasDatabaseName("ix_cases_light");
+            e.HasIndex(x => new { x.PowerCode, x.AppliedAt }).HasFilter("ended_at IS NULL").HasDatabaseName("ix_cases_open");
         });
 
         modelBuilder.Entity<Token>(e =>
@@ -151,6 +153,9 @@ public abstract class BpmDbContext : DbContext
             e.HasIndex(x => new { x.PowerCode, x.Version, x.NodeId, x.EnteredAt })
                 .HasDatabaseName("ix_node_visits_power_code_version_node_id_entered_at");
             e.HasIndex(x => new { x.Department, x.EnteredAt }).HasDatabaseName("ix_node_visits_department_entered_at");
+            // The light board and the open counts of node timing read only open visits: a partial index over them stays
+            // as small as the work in progress, however many millions of closed visits the table holds.
+            e.HasIndex(x => new { x.PowerCode, x.NodeId, x.EnteredAt }).HasFilter("left_at IS NULL").HasDatabaseName("ix_node_visits_open");
         });
 
         modelBuilder.Entity<JournalEntry>(e =>
@@ -316,6 +321,30 @@ public abstract class BpmDbContext : DbContext
             e.ToTable("message_reads");
             e.HasKey(x => new { x.MessageId, x.UserId }).HasName("pk_message_reads");
             e.Property(x => x.UserId).HasMaxLength(IdLength);
+        });
+
+        // ---- supervision analytics (Analytics migration) ----
+        modelBuilder.Entity<NodeTimingRollup>(e =>
+        {
+            e.ToTable("node_timing_rollups");
+            e.HasKey(x => new { x.Day, x.PowerCode, x.Version, x.NodeId, x.Department, x.Handler, x.CaseOutcome, x.WorkingBucket })
+                .HasName("pk_node_timing_rollups");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Handler).HasMaxLength(IdLength);
+            e.Property(x => x.CaseOutcome).HasMaxLength(CodeLength);
+            // One power over a window: a range of this index instead of every day's rows.
+            e.HasIndex(x => new { x.PowerCode, x.Day }).HasDatabaseName("ix_node_timing_rollups_power_code_day");
+        });
+
+        modelBuilder.Entity<CaseIndicatorRollup>(e =>
+        {
+            e.ToTable("case_indicator_rollups");
+            e.HasKey(x => new { x.Day, x.PowerCode, x.Department, x.Outcome }).HasName("pk_case_indicator_rollups");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Outcome).HasMaxLength(CodeLength);
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

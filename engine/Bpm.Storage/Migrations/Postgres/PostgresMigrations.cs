@@ -20,3 +20,7 @@ public sealed class Server() : SchemaMigration(StoreTypes.Postgres, ServerSchema
 [DbContext(typeof(PostgresBpmDbContext))]
 [Migration(NotificationsSchema.Id)]
 public sealed class Notifications() : SchemaMigration(StoreTypes.Postgres, NotificationsSchema.Up, NotificationsSchema.Down);
+
+[DbContext(typeof(PostgresBpmDbContext))]
+[Migration(AnalyticsSchema.Id)]
+public sealed class Analytics() : SchemaMigration(StoreTypes.Postgres, AnalyticsSchema.Up, AnalyticsSchema.Down);

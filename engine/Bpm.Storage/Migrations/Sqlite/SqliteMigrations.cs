@@ -20,3 +20,7 @@ public sealed class Server() : SchemaMigration(StoreTypes.Sqlite, ServerSchema.U
 [DbContext(typeof(SqliteBpmDbContext))]
 [Migration(NotificationsSchema.Id)]
 public sealed class Notifications() : SchemaMigration(StoreTypes.Sqlite, NotificationsSchema.Up, NotificationsSchema.Down);
+
+[DbContext(typeof(SqliteBpmDbContext))]
+[Migration(AnalyticsSchema.Id)]
+public sealed class Analytics() : SchemaMigration(StoreTypes.Sqlite, AnalyticsSchema.Up, AnalyticsSchema.Down);

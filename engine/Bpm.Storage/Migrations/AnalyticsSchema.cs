@@ -1,0 +1,73 @@
+// Supervision analytics (issue 6, parts 1, 2 and 8), written once for both providers. Maintained by hand like the others;
+// StorageTests.Schema.cs checks the result against the model.
+//
+// node_timing_rollups and case_indicator_rollups are histograms the engine adds to in the transaction that closes a
+// visit or ends a case (Supervision/RollupWriter.cs); supervisors' percentiles are read from them by a cumulative
+// scan. The two partial indexes cover only open rows, so the light board stays as cheap as the work in progress.
+// Cases and visits that existed before this migration are not in the rollups: `bpm generate` fills fresh databases,
+// and a server upgraded with history would need them counted once (not needed so far: no deployment has history).
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Bpm.Storage.Migrations;
+
+internal static class AnalyticsSchema
+{
+    public const string Id = "20261121000005_Analytics";
+
+    public static void Up(MigrationBuilder m, StoreTypes t)
+    {
+        m.CreateTable("node_timing_rollups", t,
+            c => new
+            {
+                day = c.Int(),
+                power_code = c.String(64),
+                version = c.Int(),
+                node_id = c.String(128),
+                department = c.String(128),
+                handler = c.String(128),
+                case_outcome = c.String(64),
+                working_bucket = c.Int(),
+                visits = c.Long(),
+                timed = c.Long(),
+                on_time = c.Long(),
+                early = c.Long(),
+                late = c.Long(),
+                working_ms_sum = c.Long(),
+                working_ms_max = c.Long(),
+            },
+            constraints: table => table.PrimaryKey("pk_node_timing_rollups",
+                x => new { x.day, x.power_code, x.version, x.node_id, x.department, x.handler, x.case_outcome, x.working_bucket }));
+
+        m.CreateIndex(name: "ix_node_timing_rollups_power_code_day", table: "node_timing_rollups", columns: ["power_code", "day"]);
+
+        m.CreateTable("case_indicator_rollups", t,
+            c => new
+            {
+                day = c.Int(),
+                power_code = c.String(64),
+                department = c.String(128),
+                outcome = c.String(64),
+                cases = c.Long(),
+                completed = c.Long(),
+                timed = c.Long(),
+                on_time = c.Long(),
+                early = c.Long(),
+                late = c.Long(),
+                instant = c.Long(),
+                instant_on_the_spot = c.Long(),
+                working_ms_sum = c.Long(),
+            },
+            constraints: table => table.PrimaryKey("pk_case_indicator_rollups", x => new { x.day, x.power_code, x.department, x.outcome }));
+
+        m.CreateIndex(name: "ix_node_visits_open", table: "node_visits", columns: ["power_code", "node_id", "entered_at"], filter: "left_at IS NULL");
+        m.CreateIndex(name: "ix_cases_open", table: "cases", columns: ["power_code", "applied_at"], filter: "ended_at IS NULL");
+    }
+
+    public static void Down(MigrationBuilder m, StoreTypes t)
+    {
+        m.DropIndex(name: "ix_cases_open", table: "cases");
+        m.DropIndex(name: "ix_node_visits_open", table: "node_visits");
+        m.DropTable(name: "case_indicator_rollups");
+        m.DropTable(name: "node_timing_rollups");
+    }
+}

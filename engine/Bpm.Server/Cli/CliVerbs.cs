@@ -12,6 +12,7 @@ public static class CliVerbs
         yield return TokenCommand.Create();
         yield return DeployCommand.Create();
         yield return StatusCommand.Create();
+        yield return GenerateCommand.Create();
     }
 
     /// <summary>

@@ -324,18 +324,18 @@ public abstract class BpmDbContext : DbContext
         });
 
         // ---- supervision analytics (Analytics migration) ----
-        modelBuilder.Entity<NodeTimingRollup>(e =>
+        modelBuilder.Entity<NodeTimingHistogram>(e =>
         {
-            e.ToTable("node_timing_rollups");
-            e.HasKey(x => new { x.Day, x.PowerCode, x.Version, x.NodeId, x.Department, x.Handler, x.CaseOutcome, x.WorkingBucket })
-                .HasName("pk_node_timing_rollups");
+            e.ToTable("node_timing_histograms");
+            e.HasKey(x => new { x.Period, x.PowerCode, x.Version, x.NodeId, x.Department, x.Handler, x.CaseOutcome })
+                .HasName("pk_node_timing_histograms");
             e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
             e.Property(x => x.NodeId).HasMaxLength(IdLength);
             e.Property(x => x.Department).HasMaxLength(IdLength);
             e.Property(x => x.Handler).HasMaxLength(IdLength);
             e.Property(x => x.CaseOutcome).HasMaxLength(CodeLength);
-            // One power over a window: a range of this index instead of every day's rows.
-            e.HasIndex(x => new { x.PowerCode, x.Day }).HasDatabaseName("ix_node_timing_rollups_power_code_day");
+            // One power over a window: a range of this index instead of every period's rows.
+            e.HasIndex(x => new { x.PowerCode, x.Period }).HasDatabaseName("ix_node_timing_histograms_power_code_period");
         });
 
         modelBuilder.Entity<CaseIndicatorRollup>(e =>

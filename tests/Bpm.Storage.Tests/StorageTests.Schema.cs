@@ -29,7 +29,7 @@ public abstract partial class StorageTests
         Assert.Equal(
             [
                 "case_documents", "case_indicator_rollups", "case_timers", "cases", "command_receipts", "definition_drafts", "definition_versions", "incidents", "journal_entries",
-                "message_reads", "node_timing_rollups", "node_visits", "outbox_messages", "penalty_points", "supervision_orders", "suspensions", "tokens", "user_messages",
+                "message_reads", "node_timing_histograms", "node_visits", "outbox_messages", "penalty_points", "supervision_orders", "suspensions", "tokens", "user_messages",
                 "warnings", "webhook_attempts", "webhook_deliveries", "webhook_subscriptions", "work_items",
             ],
             actual.Tables);

@@ -142,7 +142,11 @@ public abstract partial class StorageTests
         Assert.Equal((3.1, 2.0, 7.0, 7.0), (granted.AvgWorkingHours, granted.MedianWorkingHours, granted.P90WorkingHours, granted.MaxWorkingHours));
         var all = Assert.Single((await NodeTiming.QueryAsync(check, new NodeTimingFilter(), SupervisionNow, SevenHours, Ct)).Rows);
         Assert.Equal((7, 5, 2), (all.Visits, all.Completed, all.Open)); // moved, not counted twice
-        Assert.Empty(check.Set<NodeTimingRollup>().Where(r => r.Visits == 0));
+        // Nothing is left counted under "still running": the running-outcome rows were emptied, histogram and all.
+        var running = check.Set<NodeTimingHistogram>().Where(r => r.CaseOutcome == "").ToList();
+        Assert.NotEmpty(running);
+        Assert.All(running, r => Assert.Equal((0L, 0L), (r.Visits, r.WorkingMsSum)));
+        Assert.Empty(NodeTiming.Merge(running.Select(r => r.Histogram)));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ namespace Bpm.Server.Analytics;
 /// </summary>
 internal sealed class HistoryWriter
 {
-    private readonly Dictionary<(int, string, int, string, string, string, string, int), NodeTimingRollup> _timing = [];
+    private readonly Dictionary<(int, string, int, string, string, string, string), (NodeTimingHistogram Row, Dictionary<int, long> Buckets)> _timing = [];
     private readonly Dictionary<(int, string, string, string), CaseIndicatorRollup> _indicators = [];
 
     public long Cases { get; private set; }
@@ -35,14 +35,29 @@ internal sealed class HistoryWriter
         var outcome = TimingResolution.OutcomeOf(generated.Case);
         foreach (var visit in generated.Visits.Where(TimingResolution.Counts))
         {
-            var row = TimingResolution.Of(visit, outcome);
-            var key = (row.Day, row.PowerCode, row.Version, row.NodeId, row.Department, row.Handler, row.CaseOutcome, row.WorkingBucket);
-            if (_timing.TryGetValue(key, out var sum))
+            var timing = TimingResolution.Of(visit, outcome);
+            foreach (var (period, handler, caseOutcome) in timing.Rows())
             {
-                sum.Visits += row.Visits; sum.Timed += row.Timed; sum.OnTime += row.OnTime; sum.Early += row.Early; sum.Late += row.Late;
-                sum.WorkingMsSum += row.WorkingMsSum; sum.WorkingMsMax = Math.Max(sum.WorkingMsMax, row.WorkingMsMax);
+                var key = (period, timing.PowerCode, timing.Version, timing.NodeId, timing.Department, handler, caseOutcome);
+                if (!_timing.TryGetValue(key, out var entry))
+                {
+                    entry = (new NodeTimingHistogram
+                    {
+                        Period = period, PowerCode = timing.PowerCode, Version = timing.Version, NodeId = timing.NodeId,
+                        Department = timing.Department, Handler = handler, CaseOutcome = caseOutcome,
+                    }, new Dictionary<int, long>());
+                    _timing[key] = entry;
+                }
+                var row = entry.Row;
+                row.Visits++;
+                if (timing.Timed) row.Timed++;
+                if (timing.OnTime) row.OnTime++;
+                if (timing.Early) row.Early++;
+                if (timing.Timed && !timing.OnTime) row.Late++;
+                row.WorkingMsSum += timing.WorkingMs;
+                row.WorkingMsMax = Math.Max(row.WorkingMsMax, timing.WorkingMs);
+                entry.Buckets[timing.Bucket] = entry.Buckets.GetValueOrDefault(timing.Bucket) + 1;
             }
-            else _timing[key] = row;
         }
         if (generated.Case.IsOver)
         {
@@ -59,6 +74,13 @@ internal sealed class HistoryWriter
     }
 
     public int TimingRows => _timing.Count;
+
+    /// <summary>The histogram rows with their JSON, as the save path would have left them.</summary>
+    private IEnumerable<NodeTimingHistogram> Histograms() => _timing.Values.Select(entry =>
+    {
+        entry.Row.Histogram = "{" + string.Join(",", entry.Buckets.OrderBy(b => b.Key).Select(b => $"\"{b.Key}\":{b.Value}")) + "}";
+        return entry.Row;
+    });
 
     // ---- PostgreSQL -------------------------------------------------------------------------------------------------
 
@@ -135,25 +157,25 @@ internal sealed class HistoryWriter
             await visitCopy.CompleteAsync(ct);
         }
 
-        await using (var rollupCopy = await caseConnection.BeginBinaryImportAsync(
-            "COPY node_timing_rollups (day, power_code, version, node_id, department, handler, case_outcome, working_bucket, visits, timed, on_time, " +
-            "early, late, working_ms_sum, working_ms_max) FROM STDIN (FORMAT BINARY)", ct))
+        await using (var histogramCopy = await caseConnection.BeginBinaryImportAsync(
+            "COPY node_timing_histograms (period, power_code, version, node_id, department, handler, case_outcome, visits, timed, on_time, " +
+            "early, late, working_ms_sum, working_ms_max, histogram) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var r in _timing.Values)
+            foreach (var r in Histograms())
             {
-                await rollupCopy.StartRowAsync(ct);
-                await rollupCopy.WriteAsync(r.Day, NpgsqlDbType.Integer, ct);
-                await rollupCopy.WriteAsync(r.PowerCode, NpgsqlDbType.Varchar, ct);
-                await rollupCopy.WriteAsync(r.Version, NpgsqlDbType.Integer, ct);
-                await rollupCopy.WriteAsync(r.NodeId, NpgsqlDbType.Varchar, ct);
-                await rollupCopy.WriteAsync(r.Department, NpgsqlDbType.Varchar, ct);
-                await rollupCopy.WriteAsync(r.Handler, NpgsqlDbType.Varchar, ct);
-                await rollupCopy.WriteAsync(r.CaseOutcome, NpgsqlDbType.Varchar, ct);
-                await rollupCopy.WriteAsync(r.WorkingBucket, NpgsqlDbType.Integer, ct);
+                await histogramCopy.StartRowAsync(ct);
+                await histogramCopy.WriteAsync(r.Period, NpgsqlDbType.Integer, ct);
+                await histogramCopy.WriteAsync(r.PowerCode, NpgsqlDbType.Varchar, ct);
+                await histogramCopy.WriteAsync(r.Version, NpgsqlDbType.Integer, ct);
+                await histogramCopy.WriteAsync(r.NodeId, NpgsqlDbType.Varchar, ct);
+                await histogramCopy.WriteAsync(r.Department, NpgsqlDbType.Varchar, ct);
+                await histogramCopy.WriteAsync(r.Handler, NpgsqlDbType.Varchar, ct);
+                await histogramCopy.WriteAsync(r.CaseOutcome, NpgsqlDbType.Varchar, ct);
                 foreach (var n in new[] { r.Visits, r.Timed, r.OnTime, r.Early, r.Late, r.WorkingMsSum, r.WorkingMsMax })
-                    await rollupCopy.WriteAsync(n, NpgsqlDbType.Bigint, ct);
+                    await histogramCopy.WriteAsync(n, NpgsqlDbType.Bigint, ct);
+                await histogramCopy.WriteAsync(r.Histogram, NpgsqlDbType.Text, ct);
             }
-            await rollupCopy.CompleteAsync(ct);
+            await histogramCopy.CompleteAsync(ct);
         }
         await using (var indicatorCopy = await caseConnection.BeginBinaryImportAsync(
             "COPY case_indicator_rollups (day, power_code, department, outcome, cases, completed, timed, on_time, early, late, instant, " +
@@ -171,7 +193,7 @@ internal sealed class HistoryWriter
             }
             await indicatorCopy.CompleteAsync(ct);
         }
-        await using var analyze = new NpgsqlCommand("ANALYZE cases; ANALYZE node_visits; ANALYZE node_timing_rollups; ANALYZE case_indicator_rollups;", caseConnection)
+        await using var analyze = new NpgsqlCommand("ANALYZE cases; ANALYZE node_visits; ANALYZE node_timing_histograms; ANALYZE case_indicator_rollups;", caseConnection)
         {
             CommandTimeout = 600,
         };
@@ -208,11 +230,11 @@ internal sealed class HistoryWriter
             Count(generated, definitions);
             if (Cases % 50_000 == 0) progress?.Invoke(Cases);
         }
-        var timingInsert = Prepare(connection, transaction, "node_timing_rollups",
-            "day, power_code, version, node_id, department, handler, case_outcome, working_bucket, visits, timed, on_time, early, late, working_ms_sum, working_ms_max");
-        foreach (var r in _timing.Values)
-            await RunAsync(timingInsert, ct, r.Day, r.PowerCode, r.Version, r.NodeId, r.Department, r.Handler, r.CaseOutcome, r.WorkingBucket,
-                r.Visits, r.Timed, r.OnTime, r.Early, r.Late, r.WorkingMsSum, r.WorkingMsMax);
+        var histogramInsert = Prepare(connection, transaction, "node_timing_histograms",
+            "period, power_code, version, node_id, department, handler, case_outcome, visits, timed, on_time, early, late, working_ms_sum, working_ms_max, histogram");
+        foreach (var r in Histograms())
+            await RunAsync(histogramInsert, ct, r.Period, r.PowerCode, r.Version, r.NodeId, r.Department, r.Handler, r.CaseOutcome,
+                r.Visits, r.Timed, r.OnTime, r.Early, r.Late, r.WorkingMsSum, r.WorkingMsMax, r.Histogram);
         var indicatorInsert = Prepare(connection, transaction, "case_indicator_rollups",
             "day, power_code, department, outcome, cases, completed, timed, on_time, early, late, instant, instant_on_the_spot, working_ms_sum");
         foreach (var r in _indicators.Values)

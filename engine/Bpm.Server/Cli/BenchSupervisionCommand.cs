@@ -49,8 +49,8 @@ public static class BenchSupervisionCommand
         DateOnly last;
         await using (var db = store.CreateContext())
         {
-            var rollups = db.Set<NodeTimingRollup>().AsNoTracking();
-            var lastDay = await rollups.MaxAsync(r => (int?)r.Day, ct);
+            var rollups = db.Set<NodeTimingHistogram>().AsNoTracking();
+            var lastDay = await rollups.Where(r => r.Period % 100 != 0).MaxAsync(r => (int?)r.Period, ct);
             if (lastDay is null)
             {
                 console.MarkupLine("[red]bench-supervision: the database has no completed visits; fill it with `bpm generate` first[/]");
@@ -58,7 +58,8 @@ public static class BenchSupervisionCommand
             }
             last = new DateOnly(lastDay.Value / 10000, lastDay.Value / 100 % 100, lastDay.Value % 100);
             var yearAgo = TimingResolution.Day(last.AddDays(-365));
-            var busiest = await rollups.Where(r => r.Day >= yearAgo && r.Handler != "")
+            var busiest = await rollups.Where(r => r.Period % 100 == 0 && r.Period >= yearAgo && r.Handler != "" && r.Handler != TimingResolution.All
+                    && r.CaseOutcome == TimingResolution.All)
                 .GroupBy(r => new { r.PowerCode, r.NodeId, r.Department, r.Handler }).Select(g => new { g.Key, Visits = g.Sum(r => r.Visits) })
                 .OrderByDescending(g => g.Visits).FirstAsync(ct);
             (power, node, department, handler) = (busiest.Key.PowerCode, busiest.Key.NodeId, busiest.Key.Department, busiest.Key.Handler);
@@ -142,10 +143,10 @@ public static class BenchSupervisionCommand
             await connection.OpenAsync(ct);
             await using var command = new NpgsqlCommand(
                 "SELECT pg_size_pretty(pg_database_size(current_database())), (SELECT count(*) FROM cases), (SELECT count(*) FROM node_visits), " +
-                "(SELECT count(*) FROM node_timing_rollups), pg_size_pretty(pg_total_relation_size('node_timing_rollups'))", connection);
+                "(SELECT count(*) FROM node_timing_histograms), pg_size_pretty(pg_total_relation_size('node_timing_histograms'))", connection);
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            return $"{reader.GetString(0)} ({reader.GetInt64(1):N0} cases, {reader.GetInt64(2):N0} node visits, {reader.GetInt64(3):N0} timing rollup rows in {reader.GetString(4)})";
+            return $"{reader.GetString(0)} ({reader.GetInt64(1):N0} cases, {reader.GetInt64(2):N0} node visits, {reader.GetInt64(3):N0} histogram rows in {reader.GetString(4)})";
         }
         var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource;
         return File.Exists(file) ? $"{new FileInfo(file).Length / 1024d / 1024:F1} MiB" : "unknown";

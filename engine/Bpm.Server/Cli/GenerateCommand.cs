@@ -101,7 +101,7 @@ public static class GenerateCommand
         await writer.WriteAsync(store, settings.ConnectionString, generator.Cases(), definitions,
             n => console.MarkupLineInterpolated($"  {n:N0} cases ({clock.Elapsed.TotalSeconds:F0} s)"), ct);
         console.MarkupLineInterpolated(
-            $"generate: {writer.Cases:N0} cases, {writer.Visits:N0} node visits, {writer.TimingRows:N0} timing rollup rows in {clock.Elapsed.TotalSeconds:F1} s");
+            $"generate: {writer.Cases:N0} cases, {writer.Visits:N0} node visits, {writer.TimingRows:N0} timing histogram rows in {clock.Elapsed.TotalSeconds:F1} s");
         return Ok;
     }
 

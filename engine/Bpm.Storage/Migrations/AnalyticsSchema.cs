@@ -1,9 +1,9 @@
 // Supervision analytics (issue 6, parts 1, 2 and 8), written once for both providers. Maintained by hand like the others;
 // StorageTests.Schema.cs checks the result against the model.
 //
-// node_timing_rollups and case_indicator_rollups are histograms the engine adds to in the transaction that closes a
-// visit or ends a case (Supervision/RollupWriter.cs); supervisors' percentiles are read from them by a cumulative
-// scan. The two partial indexes cover only open rows, so the light board stays as cheap as the work in progress.
+// node_timing_histograms (per day and per month; working-time histograms as JSON text) and case_indicator_rollups
+// are added to by the engine in the transaction that closes a visit or ends a case (Supervision/RollupWriter.cs);
+// supervisors' percentiles are read from merged histograms by a cumulative scan. The two partial indexes cover only open rows, so the light board stays as cheap as the work in progress.
 // Cases and visits that existed before this migration are not in the rollups: `bpm generate` fills fresh databases,
 // and a server upgraded with history would need them counted once (not needed so far: no deployment has history).
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -16,17 +16,16 @@ internal static class AnalyticsSchema
 
     public static void Up(MigrationBuilder m, StoreTypes t)
     {
-        m.CreateTable("node_timing_rollups", t,
+        m.CreateTable("node_timing_histograms", t,
             c => new
             {
-                day = c.Int(),
+                period = c.Int(),
                 power_code = c.String(64),
                 version = c.Int(),
                 node_id = c.String(128),
                 department = c.String(128),
                 handler = c.String(128),
                 case_outcome = c.String(64),
-                working_bucket = c.Int(),
                 visits = c.Long(),
                 timed = c.Long(),
                 on_time = c.Long(),
@@ -34,11 +33,12 @@ internal static class AnalyticsSchema
                 late = c.Long(),
                 working_ms_sum = c.Long(),
                 working_ms_max = c.Long(),
+                histogram = c.Text(),
             },
-            constraints: table => table.PrimaryKey("pk_node_timing_rollups",
-                x => new { x.day, x.power_code, x.version, x.node_id, x.department, x.handler, x.case_outcome, x.working_bucket }));
+            constraints: table => table.PrimaryKey("pk_node_timing_histograms",
+                x => new { x.period, x.power_code, x.version, x.node_id, x.department, x.handler, x.case_outcome }));
 
-        m.CreateIndex(name: "ix_node_timing_rollups_power_code_day", table: "node_timing_rollups", columns: ["power_code", "day"]);
+        m.CreateIndex(name: "ix_node_timing_histograms_power_code_period", table: "node_timing_histograms", columns: ["power_code", "period"]);
 
         m.CreateTable("case_indicator_rollups", t,
             c => new
@@ -68,6 +68,6 @@ internal static class AnalyticsSchema
         m.DropIndex(name: "ix_cases_open", table: "cases");
         m.DropIndex(name: "ix_node_visits_open", table: "node_visits");
         m.DropTable(name: "case_indicator_rollups");
-        m.DropTable(name: "node_timing_rollups");
+        m.DropTable(name: "node_timing_histograms");
     }
 }

@@ -31,7 +31,7 @@ public sealed record NodeTimingRow(
 public sealed record NodeTimingReport(IReadOnlyList<NodeTimingRow> Rows, string PercentileMethod);
 
 /// <summary>
-/// Node-level timing for supervisors: completed visits from <see cref="NodeTimingRollup"/> (a histogram at 0.1
+/// Node-level timing for supervisors: completed visits from <see cref="NodeTimingHistogram"/> (histograms at 0.1
 /// working-hour resolution), open visits from the partial index over open rows. Percentiles are nearest-rank over
 /// the histogram: the p-quantile is the smallest working time with at least ⌈p·n⌉ of the n completed visits at or
 /// below it, floored to 6 working minutes. Averages are exact (summed milliseconds); the maximum is exact.
@@ -49,31 +49,28 @@ public static class NodeTiming
     public static async Task<NodeTimingReport> QueryAsync(BpmDbContext db, NodeTimingFilter filter, DateTime now, TimeSpan workingDay, CancellationToken ct)
     {
         var window = new SupervisionWindow(filter.From, filter.To);
-        var rollups = db.Set<NodeTimingRollup>().AsNoTracking();
-        if (filter.From is not null) rollups = rollups.Where(r => r.Day >= window.FromDay);
-        if (filter.To is not null) rollups = rollups.Where(r => r.Day <= window.ToDay);
-        if (filter.PowerCode is { } power) rollups = rollups.Where(r => r.PowerCode == power);
-        if (filter.Version is { } version) rollups = rollups.Where(r => r.Version == version);
-        if (filter.NodeId is { } node) rollups = rollups.Where(r => r.NodeId == node);
-        if (filter.Department is { } department) rollups = rollups.Where(r => r.Department.StartsWith(department));
-        if (filter.Handler is { } handler) rollups = rollups.Where(r => r.Handler == handler);
-        rollups = filter.Outcome is { } outcome ? rollups.Where(r => r.CaseOutcome == outcome) : rollups;
-
-        var buckets = filter.GroupBy switch
-        {
-            TimingGroup.Department => rollups.GroupBy(r => new { r.PowerCode, r.NodeId, Dimension = r.Department, r.WorkingBucket }),
-            TimingGroup.Handler => rollups.GroupBy(r => new { r.PowerCode, r.NodeId, Dimension = r.Handler, r.WorkingBucket }),
-            _ => rollups.GroupBy(r => new { r.PowerCode, r.NodeId, Dimension = "", r.WorkingBucket }),
-        };
-        var histogram = await buckets
-            .Select(g => new
+        var histograms = Periods(db.Set<NodeTimingHistogram>().AsNoTracking(), filter.From, filter.To);
+        if (filter.PowerCode is { } power) histograms = histograms.Where(r => r.PowerCode == power);
+        if (filter.Version is { } version) histograms = histograms.Where(r => r.Version == version);
+        if (filter.NodeId is { } node) histograms = histograms.Where(r => r.NodeId == node);
+        if (filter.Department is { } department) histograms = histograms.Where(r => r.Department.StartsWith(department));
+        // The cube that answers: per handler only when asked about handlers, per outcome only when filtered on one.
+        histograms = filter.Handler is { } handler ? histograms.Where(r => r.Handler == handler)
+            : filter.GroupBy == TimingGroup.Handler ? histograms.Where(r => r.Handler != TimingResolution.All)
+            : histograms.Where(r => r.Handler == TimingResolution.All);
+        histograms = filter.Outcome is { } outcome ? histograms.Where(r => r.CaseOutcome == outcome) : histograms.Where(r => r.CaseOutcome == TimingResolution.All);
+        var rowsRead = await histograms
+            .Select(r => new
             {
-                g.Key.PowerCode, g.Key.NodeId, g.Key.Dimension, g.Key.WorkingBucket,
-                Visits = g.Sum(r => r.Visits), Timed = g.Sum(r => r.Timed), OnTime = g.Sum(r => r.OnTime), Early = g.Sum(r => r.Early),
-                Late = g.Sum(r => r.Late), Sum = g.Sum(r => r.WorkingMsSum), Max = g.Max(r => r.Visits > 0 ? r.WorkingMsMax : 0),
+                r.PowerCode, r.NodeId, r.Department, r.Handler, r.Visits, r.Timed, r.OnTime, r.Early, r.Late, r.WorkingMsSum, r.WorkingMsMax, r.Histogram,
             })
-            .Where(b => b.Visits > 0)
             .ToListAsync(ct);
+        var histogram = rowsRead.Where(r => r.Visits != 0).Select(r => new
+        {
+            r.PowerCode, r.NodeId,
+            Dimension = filter.GroupBy switch { TimingGroup.Department => r.Department, TimingGroup.Handler => r.Handler, _ => "" },
+            r.Visits, r.Timed, r.OnTime, r.Early, r.Late, Sum = r.WorkingMsSum, Max = r.WorkingMsMax, r.Histogram,
+        }).ToList();
 
         // Open visits: no handler yet and no case outcome, so a filter on either leaves none.
         var open = new List<(Key Key, long Open, long Overdue)>();
@@ -96,22 +93,23 @@ public static class NodeTiming
         }
 
         var names = await DefinitionNames.LoadAsync(db, histogram.Select(h => h.PowerCode).Concat(open.Select(o => o.Key.PowerCode)), ct);
-        var closed = histogram.GroupBy(h => new Key(h.PowerCode, h.NodeId, h.Dimension)).ToDictionary(g => g.Key, g => g.OrderBy(b => b.WorkingBucket).ToList());
+        var closed = histogram.GroupBy(h => new Key(h.PowerCode, h.NodeId, h.Dimension)).ToDictionary(g => g.Key, g => g.ToList());
         var openByKey = open.ToDictionary(o => o.Key);
         var hoursPerDay = workingDay.TotalHours > 0 ? workingDay.TotalHours : 1;
         var rows = new List<NodeTimingRow>();
         foreach (var key in closed.Keys.Union(openByKey.Keys))
         {
-            var bins = closed.GetValueOrDefault(key) ?? [];
+            var parts = closed.GetValueOrDefault(key) ?? [];
             var (openCount, openOverdue) = openByKey.TryGetValue(key, out var o) ? (o.Open, o.Overdue) : (0, 0);
-            var completed = bins.Sum(b => b.Visits);
-            var timed = bins.Sum(b => b.Timed);
+            var completed = parts.Sum(b => b.Visits);
+            var timed = parts.Sum(b => b.Timed);
+            var bins = Merge(parts.Select(p => p.Histogram));
             double? Hours(double? ms) => ms / 3_600_000d;
             double? Days(double? hours) => hours / hoursPerDay;
-            double? avg = completed > 0 ? Hours(bins.Sum(b => (double)b.Sum) / completed) : null;
-            double? median = completed > 0 ? Hours(Percentile(bins.Select(b => (b.WorkingBucket, b.Visits)), completed, 0.5)) : null;
-            double? p90 = completed > 0 ? Hours(Percentile(bins.Select(b => (b.WorkingBucket, b.Visits)), completed, 0.9)) : null;
-            double? max = completed > 0 ? Hours(bins.Max(b => b.Max)) : null;
+            double? avg = completed > 0 ? Hours(parts.Sum(b => (double)b.Sum) / completed) : null;
+            double? median = completed > 0 ? Hours(Percentile(bins, completed, 0.5)) : null;
+            double? p90 = completed > 0 ? Hours(Percentile(bins, completed, 0.9)) : null;
+            double? max = completed > 0 ? Hours(parts.Max(b => b.Max)) : null;
             var nodeName = names.TryGetValue(key.PowerCode, out var p) && p.Nodes.TryGetValue(key.NodeId, out var n) ? n : key.NodeId;
             rows.Add(new NodeTimingRow(
                 key.PowerCode, key.NodeId, nodeName,
@@ -120,13 +118,55 @@ public static class NodeTiming
                 completed + openCount, completed, openCount,
                 Round(avg), Round(median), Round(p90), Round(max),
                 Round(Days(avg)), Round(Days(median)), Round(Days(p90)), Round(Days(max)),
-                timed > 0 ? Round(bins.Sum(b => b.OnTime) / (double)timed) : null,
-                timed > 0 ? Round(bins.Sum(b => b.Early) / (double)timed) : null,
-                bins.Sum(b => b.Late) + openOverdue));
+                timed > 0 ? Round(parts.Sum(b => b.OnTime) / (double)timed) : null,
+                timed > 0 ? Round(parts.Sum(b => b.Early) / (double)timed) : null,
+                parts.Sum(b => b.Late) + openOverdue));
         }
         var ordered = rows.OrderBy(r => r.PowerCode, StringComparer.Ordinal).ThenBy(r => r.NodeId, StringComparer.Ordinal)
             .ThenBy(r => r.Department ?? r.Handler ?? "", StringComparer.Ordinal).ToList();
         return new NodeTimingReport(ordered, PercentileMethod);
+    }
+
+    /// <summary>
+    /// The rows a window needs: whole months from the month rows (yyyymm00), the days at either end from the day rows.
+    /// Without a window, every month row.
+    /// </summary>
+    public static IQueryable<NodeTimingHistogram> Periods(IQueryable<NodeTimingHistogram> rows, DateOnly? from, DateOnly? to)
+    {
+        if (from is null && to is null) return rows.Where(r => r.Period % 100 == 0);
+        var first = from ?? new DateOnly(2000, 1, 1);
+        var last = to ?? new DateOnly(2100, 12, 31);
+        var months = new List<int>();
+        var dayRanges = new List<(int From, int To)>();
+        for (var month = new DateOnly(first.Year, first.Month, 1); month <= last; month = month.AddMonths(1))
+        {
+            var monthEnd = month.AddMonths(1).AddDays(-1);
+            if (first <= month && monthEnd <= last) months.Add(TimingResolution.Day(month) - 1);
+            else dayRanges.Add((TimingResolution.Day(first > month ? first : month), TimingResolution.Day(last < monthEnd ? last : monthEnd)));
+        }
+        // At most two partial months (the window's ends); the rest are whole.
+        var (a, b) = dayRanges.Count > 0 ? dayRanges[0] : (-1, -1);
+        var (c, d) = dayRanges.Count > 1 ? dayRanges[1] : (-1, -1);
+        return rows.Where(r => months.Contains(r.Period) || (r.Period >= a && r.Period <= b) || (r.Period >= c && r.Period <= d));
+    }
+
+    /// <summary>Sums histograms (JSON objects bucket → count) into ascending (bucket, count) pairs, zero counts dropped.</summary>
+    public static List<(int Bucket, long Count)> Merge(IEnumerable<string> histograms)
+    {
+        var sum = new Dictionary<int, long>();
+        foreach (var json in histograms)
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+            var bucket = 0;
+            while (reader.Read())
+            {
+                if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+                    bucket = int.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                else if (reader.TokenType == System.Text.Json.JsonTokenType.Number)
+                    sum[bucket] = sum.GetValueOrDefault(bucket) + reader.GetInt64();
+            }
+        }
+        return sum.Where(p => p.Value != 0).OrderBy(p => p.Key).Select(p => (p.Key, p.Value)).ToList();
     }
 
     /// <summary>Nearest rank: the smallest bucket with at least ⌈p·n⌉ values at or below it, as milliseconds (the bucket's floor).</summary>

@@ -52,8 +52,8 @@ internal static class RollupWriter
                 .ToListAsync(ct);
             foreach (var visit in earlier.Where(v => !closingIds.Contains(v.Id) && TimingResolution.Counts(v)))
             {
-                changes.Visits.Add(TimingResolution.Of(visit, "", sign: -1));
-                changes.Visits.Add(TimingResolution.Of(visit, TimingResolution.OutcomeOf(@case)));
+                changes.Visits.Add(TimingResolution.Of(visit, "", sign: -1) with { OutcomeRowsOnly = true });
+                changes.Visits.Add(TimingResolution.Of(visit, TimingResolution.OutcomeOf(@case)) with { OutcomeRowsOnly = true });
             }
             var definition = context.DefinitionVersions.Local.FirstOrDefault(d => d.Id == @case.DefinitionVersionId)
                 ?? await context.DefinitionVersions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == @case.DefinitionVersionId, ct);
@@ -66,35 +66,42 @@ internal static class RollupWriter
     {
         var connection = context.Database.GetDbConnection();
         var transaction = context.Database.CurrentTransaction?.GetDbTransaction();
-        foreach (var row in changes.Visits)
+        if (changes.Visits.Count > 0)
         {
+            // Every histogram row the visits touch, one upsert each, sent as one batch: one round trip per save.
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = VisitUpsert;
-            Add(command, "day", row.Day);
-            Add(command, "power", row.PowerCode);
-            Add(command, "version", row.Version);
-            Add(command, "node", row.NodeId);
-            Add(command, "department", row.Department);
-            Add(command, "handler", row.Handler);
-            Add(command, "outcome", row.CaseOutcome);
-            Add(command, "bucket", row.WorkingBucket);
-            Add(command, "visits", row.Visits);
-            Add(command, "timed", row.Timed);
-            Add(command, "on_time", row.OnTime);
-            Add(command, "early", row.Early);
-            Add(command, "late", row.Late);
-            Add(command, "sum", row.WorkingMsSum);
-            Add(command, "max", row.WorkingMsMax);
+            var sql = new System.Text.StringBuilder();
+            var upsert = context.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? PostgresHistogramUpsert : SqliteHistogramUpsert;
+            var n = 0;
+            foreach (var visit in changes.Visits)
+            {
+                foreach (var (period, handler, outcome) in visit.Rows())
+                {
+                    var p = $"r{n}_";
+                    sql.Append(upsert.Replace("@", "@" + p)).Append(";\n");
+                    Add(command, p + "period", period);
+                    Add(command, p + "power", visit.PowerCode);
+                    Add(command, p + "version", visit.Version);
+                    Add(command, p + "node", visit.NodeId);
+                    Add(command, p + "department", visit.Department);
+                    Add(command, p + "handler", handler);
+                    Add(command, p + "outcome", outcome);
+                    Add(command, p + "visits", (long)visit.Sign);
+                    Add(command, p + "timed", visit.Timed ? visit.Sign : 0L);
+                    Add(command, p + "on_time", visit.OnTime ? visit.Sign : 0L);
+                    Add(command, p + "early", visit.Early ? visit.Sign : 0L);
+                    Add(command, p + "late", visit.Timed && !visit.OnTime ? visit.Sign : 0L);
+                    Add(command, p + "sum", visit.Sign * visit.WorkingMs);
+                    Add(command, p + "max", visit.Sign > 0 ? visit.WorkingMs : 0L);
+                    Add(command, p + "bucket", visit.Bucket.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    Add(command, p + "delta", (long)visit.Sign);
+                    Add(command, p + "histogram", $"{{\"{visit.Bucket}\":{visit.Sign}}}");
+                    n++;
+                }
+            }
+            command.CommandText = sql.ToString();
             await command.ExecuteNonQueryAsync(ct);
-        }
-        if (changes.Visits.Any(v => v.Visits < 0))
-        {
-            await using var prune = connection.CreateCommand();
-            prune.Transaction = transaction;
-            // A bucket a case's end emptied is dropped, so the "still running" rows do not pile up as zeros.
-            prune.CommandText = "DELETE FROM node_timing_rollups WHERE visits = 0 AND case_outcome = ''";
-            await prune.ExecuteNonQueryAsync(ct);
         }
         foreach (var row in changes.Cases)
         {
@@ -118,20 +125,33 @@ internal static class RollupWriter
         }
     }
 
-    // Plain ON CONFLICT … DO UPDATE with excluded: the same text runs on PostgreSQL and on SQLite (3.24+).
-    private const string VisitUpsert = """
-        INSERT INTO node_timing_rollups (day, power_code, version, node_id, department, handler, case_outcome, working_bucket,
-            visits, timed, on_time, early, late, working_ms_sum, working_ms_max)
-        VALUES (@day, @power, @version, @node, @department, @handler, @outcome, @bucket, @visits, @timed, @on_time, @early, @late, @sum, @max)
-        ON CONFLICT (day, power_code, version, node_id, department, handler, case_outcome, working_bucket) DO UPDATE SET
-            visits = node_timing_rollups.visits + excluded.visits,
-            timed = node_timing_rollups.timed + excluded.timed,
-            on_time = node_timing_rollups.on_time + excluded.on_time,
-            early = node_timing_rollups.early + excluded.early,
-            late = node_timing_rollups.late + excluded.late,
-            working_ms_sum = node_timing_rollups.working_ms_sum + excluded.working_ms_sum,
-            working_ms_max = CASE WHEN excluded.working_ms_max > node_timing_rollups.working_ms_max
-                                  THEN excluded.working_ms_max ELSE node_timing_rollups.working_ms_max END
+    // ON CONFLICT … DO UPDATE with excluded runs on both databases (SQLite 3.24+); only the histogram merge differs:
+    // PostgreSQL edits the JSON as jsonb, SQLite with its JSON functions. Both add on the database, in place, so two
+    // commands counting into the same row never lose an update.
+    private const string HistogramInsert = """
+        INSERT INTO node_timing_histograms (period, power_code, version, node_id, department, handler, case_outcome,
+            visits, timed, on_time, early, late, working_ms_sum, working_ms_max, histogram)
+        VALUES (@period, @power, @version, @node, @department, @handler, @outcome, @visits, @timed, @on_time, @early, @late, @sum, @max, @histogram)
+        ON CONFLICT (period, power_code, version, node_id, department, handler, case_outcome) DO UPDATE SET
+            visits = node_timing_histograms.visits + excluded.visits,
+            timed = node_timing_histograms.timed + excluded.timed,
+            on_time = node_timing_histograms.on_time + excluded.on_time,
+            early = node_timing_histograms.early + excluded.early,
+            late = node_timing_histograms.late + excluded.late,
+            working_ms_sum = node_timing_histograms.working_ms_sum + excluded.working_ms_sum,
+            working_ms_max = CASE WHEN excluded.working_ms_max > node_timing_histograms.working_ms_max
+                                  THEN excluded.working_ms_max ELSE node_timing_histograms.working_ms_max END,
+
+        """;
+
+    private const string PostgresHistogramUpsert = HistogramInsert + """
+            histogram = jsonb_set(node_timing_histograms.histogram::jsonb, ARRAY[@bucket],
+                to_jsonb(COALESCE((node_timing_histograms.histogram::jsonb ->> @bucket)::bigint, 0) + @delta))::text
+        """;
+
+    private const string SqliteHistogramUpsert = HistogramInsert + """
+            histogram = json_set(node_timing_histograms.histogram, '$."' || @bucket || '"',
+                COALESCE(json_extract(node_timing_histograms.histogram, '$."' || @bucket || '"'), 0) + @delta)
         """;
 
     private const string CaseUpsert = """
@@ -168,7 +188,7 @@ internal static class RollupWriter
 /// <summary>Rows to add to the rollups (negative counts take a visit out of a bucket).</summary>
 internal sealed class RollupChanges
 {
-    public List<NodeTimingRollup> Visits { get; } = [];
+    public List<VisitTiming> Visits { get; } = [];
     public List<CaseIndicatorRollup> Cases { get; } = [];
     public bool IsEmpty => Visits.Count == 0 && Cases.Count == 0;
 }

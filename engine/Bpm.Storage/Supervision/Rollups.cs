@@ -6,26 +6,27 @@ using Bpm.Engine.State;
 namespace Bpm.Storage.Supervision;
 
 /// <summary>
-/// Closed node visits counted per completion day (Beijing), power, version, node, department, handler, case outcome and
-/// working time floored to <see cref="TimingResolution.BucketMs"/>: a histogram supervisors' percentiles are read from
-/// by one cumulative scan instead of sorting millions of visits. Kept up to date in the transaction that closes a
-/// visit (<see cref="RollupWriter"/>) and written by the generator; never recomputed by a sweep.
+/// Closed node visits counted per period (a Beijing completion day yyyymmdd, and its month yyyymm00), power, version,
+/// node, department, handler and case outcome, with the working times as a histogram at the fixed resolution of
+/// <see cref="TimingResolution.BucketMs"/>: percentiles come from merging a few histograms and one cumulative scan,
+/// never from sorting visits. Each visit is counted in four cubes per period: handler and outcome each either
+/// themselves or <see cref="TimingResolution.All"/>, so a query without a handler or outcome reads one row per node and
+/// period. Kept up to date in the transaction that closes a visit (<see cref="RollupWriter"/>) and written by the
+/// generator; never recomputed by a sweep.
 /// </summary>
-public sealed class NodeTimingRollup
+public sealed class NodeTimingHistogram
 {
-    /// <summary>Completion date in Beijing time as yyyymmdd.</summary>
-    public int Day { get; set; }
+    /// <summary>yyyymmdd for a day, yyyymm00 for the whole month (Beijing dates).</summary>
+    public int Period { get; set; }
     public string PowerCode { get; set; } = "";
     public int Version { get; set; }
     public string NodeId { get; set; } = "";
     /// <summary>Empty when the node names no department.</summary>
     public string Department { get; set; } = "";
-    /// <summary>Empty when no person closed the visit (a timer, the engine).</summary>
+    /// <summary>Who closed the visit (empty: a timer or the engine), or <see cref="TimingResolution.All"/>.</summary>
     public string Handler { get; set; } = "";
-    /// <summary>The case's result once it is over (准予, 不予, 撤回 …); empty while the case still runs.</summary>
+    /// <summary>The case's result once it is over (准予, 不予, 撤回 …), empty while it runs, or <see cref="TimingResolution.All"/>.</summary>
     public string CaseOutcome { get; set; } = "";
-    /// <summary>Working time net of suspensions, floored to the resolution: bucket × <see cref="TimingResolution.BucketMs"/>.</summary>
-    public int WorkingBucket { get; set; }
     public long Visits { get; set; }
     /// <summary>Visits with a node limit (a due time); the on-time, early and late counts are among these.</summary>
     public long Timed { get; set; }
@@ -34,6 +35,34 @@ public sealed class NodeTimingRollup
     public long Late { get; set; }
     public long WorkingMsSum { get; set; }
     public long WorkingMsMax { get; set; }
+    /// <summary>JSON object: working-time bucket (as text) → number of visits, e.g. {"12":3,"40":1}.</summary>
+    public string Histogram { get; set; } = "{}";
+}
+
+/// <summary>One closed visit's contribution (or withdrawal, with a negative sign) to the histograms.</summary>
+public sealed record VisitTiming(
+    int Day, string PowerCode, int Version, string NodeId, string Department, string Handler, string CaseOutcome, int Bucket,
+    int Sign, bool Timed, bool OnTime, bool Early, long WorkingMs)
+{
+    public int Month => Day / 100 * 100;
+
+    /// <summary>Set when a case's end moves the visit from "running" to its result: only the per-outcome rows change.</summary>
+    public bool OutcomeRowsOnly { get; init; }
+
+    /// <summary>The histogram rows this visit counts in: per day and month, handler and outcome each as themselves or "all".</summary>
+    public IEnumerable<(int Period, string Handler, string CaseOutcome)> Rows()
+    {
+        foreach (var period in new[] { Day, Month })
+        {
+            if (!OutcomeRowsOnly)
+            {
+                yield return (period, TimingResolution.All, TimingResolution.All);
+                yield return (period, Handler, TimingResolution.All);
+            }
+            yield return (period, TimingResolution.All, CaseOutcome);
+            yield return (period, Handler, CaseOutcome);
+        }
+    }
 }
 
 /// <summary>Ended cases counted per end day (Beijing), power, implementing department (实施主体) and result: the case-level indicators of domain.md §3.</summary>
@@ -84,7 +113,10 @@ public static class TimingResolution
     /// <summary>The case outcome a closed visit is counted under.</summary>
     public static string OutcomeOf(Case @case) => @case.IsOver ? @case.Result ?? @case.Status.ToString() : "";
 
-    public static NodeTimingRollup Of(NodeVisit visit, string caseOutcome, int sign = 1)
+    /// <summary>Marks a histogram row that counts every handler, or every outcome.</summary>
+    public const string All = "*";
+
+    public static VisitTiming Of(NodeVisit visit, string caseOutcome, int sign = 1)
     {
         var left = visit.LeftAt ?? throw new ArgumentException("an open visit has no timing yet", nameof(visit));
         var working = visit.WorkingMs ?? 0;
@@ -92,14 +124,8 @@ public static class TimingResolution
         var onTime = timed && left <= visit.DueAt!.Value;
         // 提前: finished on a day before the due day, i.e. with at least the due day's work to spare.
         var early = onTime && Day(left) < Day(visit.DueAt!.Value);
-        return new NodeTimingRollup
-        {
-            Day = Day(left), PowerCode = visit.PowerCode, Version = visit.Version, NodeId = visit.NodeId,
-            Department = visit.Department ?? "", Handler = visit.Handler ?? "", CaseOutcome = caseOutcome,
-            WorkingBucket = Bucket(working),
-            Visits = sign, Timed = timed ? sign : 0, OnTime = onTime ? sign : 0, Early = early ? sign : 0,
-            Late = timed && !onTime ? sign : 0, WorkingMsSum = sign * working, WorkingMsMax = sign > 0 ? working : 0,
-        };
+        return new VisitTiming(Day(left), visit.PowerCode, visit.Version, visit.NodeId, visit.Department ?? "", visit.Handler ?? "", caseOutcome,
+            Bucket(working), sign, timed, onTime, early, working);
     }
 
     public static CaseIndicatorRollup Of(Case @case, string department, bool instant)

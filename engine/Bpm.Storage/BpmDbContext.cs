@@ -105,7 +105,11 @@ public abstract class BpmDbContext : DbContext
             // Also what a status-only filter uses (the LegalTime migration dropped the old ix_cases_status for it).
             e.HasIndex(x => new { x.Status, x.PromisedDue }).HasDatabaseName("ix_cases_status_promised_due");
             e.HasIndex(x => x.Light).HasDatabaseName("ix_cases_light");
-            e.HasIndex(x => new { x.PowerCode, x.AppliedAt }).HasFilter("ended_at IS NULL").HasDatabaseName("ix_cases_open");
+            // Open cases only (see the Analytics migration): the indicators' open counts and the light board's join.
+            e.HasIndex(x => new { x.PowerCode, x.AppliedAt, x.PromisedDue, x.LegalDue, x.DefinitionVersionId }).HasFilter("ended_at IS NULL")
+                .HasDatabaseName("ix_cases_open");
+            e.HasIndex(x => new { x.Id, x.Light, x.SuspendedSince, x.PromisedDue, x.PowerCode, x.AppliedAt }).HasFilter("ended_at IS NULL")
+                .HasDatabaseName("ix_cases_open_lights");
         });
 
         modelBuilder.Entity<Token>(e =>
@@ -155,7 +159,8 @@ public abstract class BpmDbContext : DbContext
             e.HasIndex(x => new { x.Department, x.EnteredAt }).HasDatabaseName("ix_node_visits_department_entered_at");
             // The light board and the open counts of node timing read only open visits: a partial index over them stays
             // as small as the work in progress, however many millions of closed visits the table holds.
-            e.HasIndex(x => new { x.PowerCode, x.NodeId, x.EnteredAt }).HasFilter("left_at IS NULL").HasDatabaseName("ix_node_visits_open");
+            e.HasIndex(x => new { x.PowerCode, x.NodeId, x.Department, x.NodeKind, x.Light, x.DueAt, x.EnteredAt, x.CaseId, x.TokenId, x.Id })
+                .HasFilter("left_at IS NULL").HasDatabaseName("ix_node_visits_open");
         });
 
         modelBuilder.Entity<JournalEntry>(e =>

@@ -45,7 +45,7 @@ public static class BenchSupervisionCommand
         var day = calendar?.WorkingDayLength ?? TimeSpan.FromHours(7);
 
         // The slice the queries ask about: the busiest power, its busiest node, department and handler, and the last day with data.
-        string power, node, department, handler;
+        string power, node, department, handler, subject;
         DateOnly last;
         await using (var db = store.CreateContext())
         {
@@ -63,12 +63,13 @@ public static class BenchSupervisionCommand
                 .GroupBy(r => new { r.PowerCode, r.NodeId, r.Department, r.Handler }).Select(g => new { g.Key, Visits = g.Sum(r => r.Visits) })
                 .OrderByDescending(g => g.Visits).FirstAsync(ct);
             (power, node, department, handler) = (busiest.Key.PowerCode, busiest.Key.NodeId, busiest.Key.Department, busiest.Key.Handler);
+            // The implementing body (实施主体) of that power: a department with units under it.
+            subject = await db.DefinitionVersions.AsNoTracking().Where(d => d.PowerCode == power).Select(d => d.Subject).FirstAsync(ct);
         }
         var now = DateTime.UtcNow;
         var year = (From: last.AddDays(-364), To: last);
         var month = (From: last.AddDays(-29), To: last);
         var quarter = (From: last.AddDays(-90), To: last);
-        var subject = department.Length > 4 ? department[..^Math.Min(department.Length - 4, 3)] : department; // a unit above, when the name has one
 
         Query Timing(string name, NodeTimingFilter filter) =>
             new(name, async (db, t) => (await NodeTiming.QueryAsync(db, filter, now, day, t)).Rows.Count);
@@ -101,7 +102,7 @@ public static class BenchSupervisionCommand
             Board("light board: one department, page 2", new(Department: subject, Page: 2, PageSize: 50)),
         };
 
-        console.MarkupLineInterpolated($"bench-supervision on {settings.Provider}: power {power}, node {node}, department {department}, handler {handler}, last day {last:yyyy-MM-dd}; {runs} runs per query");
+        console.MarkupLineInterpolated($"bench-supervision on {settings.Provider}: power {power}, node {node}, department {department} (under {subject}), handler {handler}, last day {last:yyyy-MM-dd}; {runs} runs per query");
         var table = new Table().Border(TableBorder.Rounded).AddColumn("#").AddColumn("query").AddColumn(new TableColumn("rows").RightAligned())
             .AddColumn(new TableColumn("p50 ms").RightAligned()).AddColumn(new TableColumn("p95 ms").RightAligned()).AddColumn(new TableColumn("max ms").RightAligned());
         var slow = false;

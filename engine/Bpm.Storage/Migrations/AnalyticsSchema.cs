@@ -59,12 +59,19 @@ internal static class AnalyticsSchema
             },
             constraints: table => table.PrimaryKey("pk_case_indicator_rollups", x => new { x.day, x.power_code, x.department, x.outcome }));
 
-        m.CreateIndex(name: "ix_node_visits_open", table: "node_visits", columns: ["power_code", "node_id", "entered_at"], filter: "left_at IS NULL");
-        m.CreateIndex(name: "ix_cases_open", table: "cases", columns: ["power_code", "applied_at"], filter: "ended_at IS NULL");
+        // Covering indexes over open rows only: the light board, the open counts of node timing and the open cases of the
+        // indicators read them without touching the tables (millions of closed rows, none of them here).
+        m.CreateIndex(name: "ix_node_visits_open", table: "node_visits",
+            columns: ["power_code", "node_id", "department", "node_kind", "light", "due_at", "entered_at", "case_id", "token_id", "id"], filter: "left_at IS NULL");
+        m.CreateIndex(name: "ix_cases_open", table: "cases",
+            columns: ["power_code", "applied_at", "promised_due", "legal_due", "definition_version_id"], filter: "ended_at IS NULL");
+        m.CreateIndex(name: "ix_cases_open_lights", table: "cases",
+            columns: ["id", "light", "suspended_since", "promised_due", "power_code", "applied_at"], filter: "ended_at IS NULL");
     }
 
     public static void Down(MigrationBuilder m, StoreTypes t)
     {
+        m.DropIndex(name: "ix_cases_open_lights", table: "cases");
         m.DropIndex(name: "ix_cases_open", table: "cases");
         m.DropIndex(name: "ix_node_visits_open", table: "node_visits");
         m.DropTable(name: "case_indicator_rollups");

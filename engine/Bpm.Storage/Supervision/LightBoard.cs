@@ -52,16 +52,23 @@ public static class LightBoard
         long Count(int rank) => counted.Where(c => !c.Suspended && c.Rank == rank).Sum(c => c.Count);
         var counts = new LightCounts(Count(0), Count(1), Count(2), Count(3), counted.Where(c => c.Suspended).Sum(c => c.Count));
 
-        if (filter.Light is { } light)
-            rows = light == BoardLight.Suspended ? rows.Where(x => x.Suspended) : rows.Where(x => !x.Suspended && x.Rank == (int)light);
-        var total = await rows.CountAsync(ct);
+        // The counts already say how many items the page is taken from.
+        var total = filter.Light switch
+        {
+            null => counted.Sum(c => c.Count),
+            BoardLight.Suspended => counts.Suspended,
+            var light => Count((int)light.Value),
+        };
+        if (filter.Light is { } wanted)
+            rows = wanted == BoardLight.Suspended ? rows.Where(x => x.Suspended) : rows.Where(x => !x.Suspended && x.Rank == (int)wanted);
         var page = await rows
             .OrderByDescending(x => x.Rank).ThenBy(x => x.Due == null).ThenBy(x => x.Due).ThenBy(x => x.Case.Id).ThenBy(x => x.Visit.Id)
             .Skip((number - 1) * size).Take(size)
             .Select(x => new
             {
                 x.Case.Id, x.Case.PowerCode, x.Case.AppliedAt, x.Visit.NodeId, x.Visit.Department, x.Rank, x.Suspended, x.Due,
-                Handler = db.WorkItems.Where(w => w.TokenId == x.Visit.TokenId && (w.Status == WorkItemStatus.Open || w.Status == WorkItemStatus.Claimed))
+                // Through ix_work_items_case_id_status: the case's open items, then the one on this visit's token.
+                Handler = db.WorkItems.Where(w => w.CaseId == x.Case.Id && (w.Status == WorkItemStatus.Open || w.Status == WorkItemStatus.Claimed) && w.TokenId == x.Visit.TokenId)
                     .Select(w => w.Assignee).FirstOrDefault(),
             })
             .ToListAsync(ct);
@@ -75,7 +82,7 @@ public static class LightBoard
                 p.NodeId, powerNames?.Nodes.GetValueOrDefault(p.NodeId) ?? p.NodeId, p.Department, p.Handler,
                 (Light)p.Rank, p.Suspended, Remaining(calendar, now, p.Due), p.Due);
         }).ToList();
-        return new LightBoardPage(counts, items, total, number, size);
+        return new LightBoardPage(counts, items, (int)total, number, size);
     }
 
     /// <summary>Working hours from now to the due time (negative once past it), or null without a due time or a calendar for those dates.</summary>

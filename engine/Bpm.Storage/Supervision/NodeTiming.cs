@@ -49,7 +49,18 @@ public static class NodeTiming
     public static async Task<NodeTimingReport> QueryAsync(BpmDbContext db, NodeTimingFilter filter, DateTime now, TimeSpan workingDay, CancellationToken ct)
     {
         var window = new SupervisionWindow(filter.From, filter.To);
-        var histograms = Periods(db.Set<NodeTimingHistogram>().AsNoTracking(), filter.From, filter.To);
+        var all = db.Set<NodeTimingHistogram>().AsNoTracking();
+        var (from, to) = (filter.From, filter.To);
+        if (from is null || to is null)
+        {
+            // An open end is the first or last day with data (two probes of the primary key), so the months in between are
+            // an IN list the primary key answers, not a scan for month rows.
+            var first = await all.OrderBy(r => r.Period).Select(r => (int?)r.Period).FirstOrDefaultAsync(ct);
+            var last = await all.OrderByDescending(r => r.Period).Select(r => (int?)r.Period).FirstOrDefaultAsync(ct);
+            from ??= first is { } f ? new DateOnly(f / 10000, Math.Max(1, f / 100 % 100), 1) : new DateOnly(2000, 1, 1);
+            to ??= last is { } l ? new DateOnly(l / 10000, Math.Max(1, l / 100 % 100), 1).AddMonths(1).AddDays(-1) : new DateOnly(2000, 1, 1);
+        }
+        var histograms = Periods(all, from.Value, to.Value);
         if (filter.PowerCode is { } power) histograms = histograms.Where(r => r.PowerCode == power);
         if (filter.Version is { } version) histograms = histograms.Where(r => r.Version == version);
         if (filter.NodeId is { } node) histograms = histograms.Where(r => r.NodeId == node);
@@ -129,13 +140,9 @@ public static class NodeTiming
 
     /// <summary>
     /// The rows a window needs: whole months from the month rows (yyyymm00), the days at either end from the day rows.
-    /// Without a window, every month row.
     /// </summary>
-    public static IQueryable<NodeTimingHistogram> Periods(IQueryable<NodeTimingHistogram> rows, DateOnly? from, DateOnly? to)
+    public static IQueryable<NodeTimingHistogram> Periods(IQueryable<NodeTimingHistogram> rows, DateOnly first, DateOnly last)
     {
-        if (from is null && to is null) return rows.Where(r => r.Period % 100 == 0);
-        var first = from ?? new DateOnly(2000, 1, 1);
-        var last = to ?? new DateOnly(2100, 12, 31);
         var months = new List<int>();
         var dayRanges = new List<(int From, int To)>();
         for (var month = new DateOnly(first.Year, first.Month, 1); month <= last; month = month.AddMonths(1))
@@ -153,20 +160,38 @@ public static class NodeTiming
     /// <summary>Sums histograms (JSON objects bucket → count) into ascending (bucket, count) pairs, zero counts dropped.</summary>
     public static List<(int Bucket, long Count)> Merge(IEnumerable<string> histograms)
     {
-        var sum = new Dictionary<int, long>();
-        foreach (var json in histograms)
+        var counts = new long[256];
+        foreach (var json in histograms) Accumulate(json, ref counts);
+        var merged = new List<(int, long)>();
+        for (var bucket = 0; bucket < counts.Length; bucket++)
+            if (counts[bucket] != 0) merged.Add((bucket, counts[bucket]));
+        return merged;
+    }
+
+    /// <summary>
+    /// Adds one histogram into <paramref name="counts"/> (indexed by bucket). A scanner rather than a JSON parser: the text
+    /// is only ever {"bucket": count, …} as the writers produce it (PostgreSQL's jsonb adds spaces), and a whole-catalog
+    /// query merges thousands of them.
+    /// </summary>
+    private static void Accumulate(string json, ref long[] counts)
+    {
+        var i = 0;
+        var n = json.Length;
+        while (true)
         {
-            var reader = new System.Text.Json.Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+            while (i < n && json[i] != '"') i++;
+            if (++i >= n) return;
             var bucket = 0;
-            while (reader.Read())
-            {
-                if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
-                    bucket = int.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-                else if (reader.TokenType == System.Text.Json.JsonTokenType.Number)
-                    sum[bucket] = sum.GetValueOrDefault(bucket) + reader.GetInt64();
-            }
+            while (i < n && json[i] != '"') bucket = bucket * 10 + (json[i++] - '0');
+            i++;
+            while (i < n && (json[i] == ':' || json[i] == ' ')) i++;
+            var negative = i < n && json[i] == '-';
+            if (negative) i++;
+            long count = 0;
+            while (i < n && json[i] is >= '0' and <= '9') count = count * 10 + (json[i++] - '0');
+            if (bucket >= counts.Length) Array.Resize(ref counts, Math.Max(bucket + 1, counts.Length * 2));
+            counts[bucket] += negative ? -count : count;
         }
-        return sum.Where(p => p.Value != 0).OrderBy(p => p.Key).Select(p => (p.Key, p.Value)).ToList();
     }
 
     /// <summary>Nearest rank: the smallest bucket with at least ⌈p·n⌉ values at or below it, as milliseconds (the bucket's floor).</summary>

@@ -64,6 +64,14 @@ public abstract class GenerateCommandTests
         Assert.Equal(cases.Count(c => c.EndedAt != null), await db.Set<CaseIndicatorRollup>().SumAsync(r => r.Cases));
         var lateInRollups = months.Sum(r => r.Late);
         Assert.Equal(visits.Count(v => TimingResolution.Counts(v) && v.DueAt != null && v.LeftAt > v.DueAt), lateInRollups);
+
+        // `bpm timing` reads the same database directly: one row per step of the power, named from its definition.
+        var timing = new CliTestConsole();
+        Assert.Equal(TimingCommand.Ok, await TimingCommand.InvokeAsync(null, null, database,
+            new TimingCommand.Slice("XK00211001", null, null, null, null, null, null, null, "handler"), timing, _ => null, CancellationToken.None));
+        Assert.Contains("材料审查 (review)", timing.Output);
+        Assert.Contains("-经办人", timing.Output);
+        Assert.Contains("percentiles: nearest rank", timing.Output);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal sealed record GeneratedCase(Case Case, List<NodeVisit> Visits);
 /// </summary>
 internal sealed class HistoryGenerator
 {
-    private const double HandlersPerDepartment = 6;
+    private const int HandlersPerDepartment = 6;
     private readonly GenerateOptions _options;
     private readonly LegalTime _time;
     private readonly WorkCalendar _calendar;
@@ -170,7 +170,7 @@ internal sealed class HistoryGenerator
             if (suspendedFrom <= _options.Now && _options.Now < _time.AddWorking(suspendedFrom, suspended)) @case.SuspendedSince = suspendedFrom;
         }
         if (leftAt > _options.Now) return (leftAt, true);
-        var handler = $"{task.Department}-经办人{1 + _random.Next((int)HandlersPerDepartment)}";
+        var handler = $"{task.Department}-经办人{1 + _random.Next(HandlersPerDepartment)}";
         Close(visit, leftAt, task.Outcomes.Count > 0 ? task.Outcomes[0].Name : "同意", handler);
         return (leftAt, false);
     }

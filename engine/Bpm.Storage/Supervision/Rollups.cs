@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Bpm.Engine.Runtime;
 using Bpm.Engine.State;
@@ -156,6 +155,4 @@ public static class TimingResolution
             && power.TryGetProperty("handling", out var handling)
             && handling.ValueKind == JsonValueKind.String && handling.GetString() == "即办件";
     }
-
-    public static string DayText(int day) => day.ToString(CultureInfo.InvariantCulture);
 }

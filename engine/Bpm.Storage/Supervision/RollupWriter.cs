@@ -73,32 +73,34 @@ internal static class RollupWriter
             command.Transaction = transaction;
             var sql = new System.Text.StringBuilder();
             var upsert = context.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? PostgresHistogramUpsert : SqliteHistogramUpsert;
+            // Rows in one global order: two saves touching the same rows lock them in the same order and never deadlock.
+            var rows = changes.Visits.SelectMany(visit => visit.Rows().Select(row => (Visit: visit, row.Period, row.Handler, row.CaseOutcome)))
+                .OrderBy(r => r.Period).ThenBy(r => r.Visit.PowerCode, StringComparer.Ordinal).ThenBy(r => r.Visit.Version)
+                .ThenBy(r => r.Visit.NodeId, StringComparer.Ordinal).ThenBy(r => r.Visit.Department, StringComparer.Ordinal)
+                .ThenBy(r => r.Handler, StringComparer.Ordinal).ThenBy(r => r.CaseOutcome, StringComparer.Ordinal);
             var n = 0;
-            foreach (var visit in changes.Visits)
+            foreach (var (visit, period, handler, outcome) in rows)
             {
-                foreach (var (period, handler, outcome) in visit.Rows())
-                {
-                    var p = $"r{n}_";
-                    sql.Append(upsert.Replace("@", "@" + p)).Append(";\n");
-                    Add(command, p + "period", period);
-                    Add(command, p + "power", visit.PowerCode);
-                    Add(command, p + "version", visit.Version);
-                    Add(command, p + "node", visit.NodeId);
-                    Add(command, p + "department", visit.Department);
-                    Add(command, p + "handler", handler);
-                    Add(command, p + "outcome", outcome);
-                    Add(command, p + "visits", (long)visit.Sign);
-                    Add(command, p + "timed", visit.Timed ? visit.Sign : 0L);
-                    Add(command, p + "on_time", visit.OnTime ? visit.Sign : 0L);
-                    Add(command, p + "early", visit.Early ? visit.Sign : 0L);
-                    Add(command, p + "late", visit.Timed && !visit.OnTime ? visit.Sign : 0L);
-                    Add(command, p + "sum", visit.Sign * visit.WorkingMs);
-                    Add(command, p + "max", visit.Sign > 0 ? visit.WorkingMs : 0L);
-                    Add(command, p + "bucket", visit.Bucket.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    Add(command, p + "delta", (long)visit.Sign);
-                    Add(command, p + "histogram", $"{{\"{visit.Bucket}\":{visit.Sign}}}");
-                    n++;
-                }
+                var p = $"r{n}_";
+                sql.Append(upsert.Replace("@", "@" + p)).Append(";\n");
+                Add(command, p + "period", period);
+                Add(command, p + "power", visit.PowerCode);
+                Add(command, p + "version", visit.Version);
+                Add(command, p + "node", visit.NodeId);
+                Add(command, p + "department", visit.Department);
+                Add(command, p + "handler", handler);
+                Add(command, p + "outcome", outcome);
+                Add(command, p + "visits", (long)visit.Sign);
+                Add(command, p + "timed", visit.Timed ? visit.Sign : 0L);
+                Add(command, p + "on_time", visit.OnTime ? visit.Sign : 0L);
+                Add(command, p + "early", visit.Early ? visit.Sign : 0L);
+                Add(command, p + "late", visit.Timed && !visit.OnTime ? visit.Sign : 0L);
+                Add(command, p + "sum", visit.Sign * visit.WorkingMs);
+                Add(command, p + "max", visit.Sign > 0 ? visit.WorkingMs : 0L);
+                Add(command, p + "bucket", visit.Bucket.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Add(command, p + "delta", (long)visit.Sign);
+                Add(command, p + "histogram", $"{{\"{visit.Bucket}\":{visit.Sign}}}");
+                n++;
             }
             command.CommandText = sql.ToString();
             await command.ExecuteNonQueryAsync(ct);

@@ -119,6 +119,31 @@ public abstract partial class StorageTests
     }
 
     [Fact]
+    public async Task Windows_made_of_whole_years_months_and_days_count_each_visit_once()
+    {
+        var (definition, a) = await SeedTimingAsync();
+        // Two more completed visits in 2025: 3/14 (Beijing) and 12/31 (Beijing; 16:00 UTC is already 1/1 00:00 in Beijing, so 15:00).
+        await SaveAsync([
+            TimingVisit(a, "a", "2025-03-13 01:00", "2025-03-14 02:00", 0.5, "2025-03-20 09:30"),
+            TimingVisit(a, "a", "2025-12-30 01:00", "2025-12-31 15:00", 4.0, "2026-01-05 09:30"),
+        ]);
+        await using var db = Store.CreateContext();
+        async Task<long> CompletedAsync(string? from, string? to) =>
+            (await NodeTiming.QueryAsync(db, new NodeTimingFilter(PowerCode: "TT001", From: from is null ? null : DateOnly.Parse(from), To: to is null ? null : DateOnly.Parse(to)),
+                SupervisionNow, SevenHours, Ct)).Rows.Sum(r => r.Completed);
+
+        Assert.Equal(7, await CompletedAsync(null, null));                       // all time: the 2025 year row and the 2026 months
+        Assert.Equal(2, await CompletedAsync("2025-01-01", "2025-12-31"));       // one year row
+        Assert.Equal(1, await CompletedAsync("2025-03-14", "2025-03-14"));       // one day row
+        Assert.Equal(1, await CompletedAsync("2025-12-01", "2026-01-31"));       // a month row and nothing in January
+        Assert.Equal(6, await CompletedAsync("2025-03-15", "2026-11-18"));       // ragged ends, a whole month, whole months of 2026
+        Assert.Equal(0, await CompletedAsync("2025-03-15", "2025-12-30"));       // the day before the December visit
+        var all = (await NodeTiming.QueryAsync(db, new NodeTimingFilter(PowerCode: "TT001", From: new DateOnly(2025, 1, 1), To: new DateOnly(2026, 11, 30)),
+            SupervisionNow, SevenHours, Ct)).Rows.Single();
+        Assert.Equal((7L, 2.0, 7.0), (all.Completed, all.MedianWorkingHours!.Value, all.P90WorkingHours!.Value)); // 0.5 1 2 2 3.5 4 7: rank 4 = 2, rank 7 = 7
+    }
+
+    [Fact]
     public async Task A_case_that_ends_moves_its_earlier_visits_under_its_outcome_in_the_same_save()
     {
         var (_, a) = await SeedTimingAsync();

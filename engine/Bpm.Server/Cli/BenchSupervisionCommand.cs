@@ -58,7 +58,7 @@ public static class BenchSupervisionCommand
             }
             last = new DateOnly(lastDay.Value / 10000, lastDay.Value / 100 % 100, lastDay.Value % 100);
             var yearAgo = TimingResolution.Day(last.AddDays(-365));
-            var busiest = await rollups.Where(r => r.Period % 100 == 0 && r.Period >= yearAgo && r.Handler != "" && r.Handler != TimingResolution.All
+            var busiest = await rollups.Where(r => r.Period % 100 == 0 && r.Period % 10000 != 0 && r.Period >= yearAgo && r.Handler != "" && r.Handler != TimingResolution.All
                     && r.CaseOutcome == TimingResolution.All)
                 .GroupBy(r => new { r.PowerCode, r.NodeId, r.Department, r.Handler }).Select(g => new { g.Key, Visits = g.Sum(r => r.Visits) })
                 .OrderByDescending(g => g.Visits).FirstAsync(ct);

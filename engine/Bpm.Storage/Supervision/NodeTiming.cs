@@ -57,7 +57,7 @@ public static class NodeTiming
             // an IN list the primary key answers, not a scan for month rows.
             var first = await all.OrderBy(r => r.Period).Select(r => (int?)r.Period).FirstOrDefaultAsync(ct);
             var last = await all.OrderByDescending(r => r.Period).Select(r => (int?)r.Period).FirstOrDefaultAsync(ct);
-            from ??= first is { } f ? new DateOnly(f / 10000, Math.Max(1, f / 100 % 100), 1) : new DateOnly(2000, 1, 1);
+            from ??= first is { } f ? new DateOnly(f / 10000, Math.Max(1, f / 100 % 100), 1) : new DateOnly(2000, 1, 1); // a year row (mm = 00) starts in January
             to ??= last is { } l ? new DateOnly(l / 10000, Math.Max(1, l / 100 % 100), 1).AddMonths(1).AddDays(-1) : new DateOnly(2000, 1, 1);
         }
         var histograms = Periods(all, from.Value, to.Value);
@@ -139,22 +139,32 @@ public static class NodeTiming
     }
 
     /// <summary>
-    /// The rows a window needs: whole months from the month rows (yyyymm00), the days at either end from the day rows.
+    /// The rows a window needs: whole years from the year rows (yyyy0000), whole months from the month rows (yyyymm00),
+    /// the days at either end from the day rows.
     /// </summary>
     public static IQueryable<NodeTimingHistogram> Periods(IQueryable<NodeTimingHistogram> rows, DateOnly first, DateOnly last)
     {
-        var months = new List<int>();
+        var whole = new List<int>();
         var dayRanges = new List<(int From, int To)>();
-        for (var month = new DateOnly(first.Year, first.Month, 1); month <= last; month = month.AddMonths(1))
+        for (var year = first.Year; year <= last.Year; year++)
         {
-            var monthEnd = month.AddMonths(1).AddDays(-1);
-            if (first <= month && monthEnd <= last) months.Add(TimingResolution.Day(month) - 1);
-            else dayRanges.Add((TimingResolution.Day(first > month ? first : month), TimingResolution.Day(last < monthEnd ? last : monthEnd)));
+            if (first <= new DateOnly(year, 1, 1) && new DateOnly(year, 12, 31) <= last)
+            {
+                whole.Add(year * 10000);
+                continue;
+            }
+            for (var month = new DateOnly(year, 1, 1); month.Year == year && month <= last; month = month.AddMonths(1))
+            {
+                var monthEnd = month.AddMonths(1).AddDays(-1);
+                if (monthEnd < first) continue;
+                if (first <= month && monthEnd <= last) whole.Add(TimingResolution.Day(month) - 1);
+                else dayRanges.Add((TimingResolution.Day(first > month ? first : month), TimingResolution.Day(last < monthEnd ? last : monthEnd)));
+            }
         }
-        // At most two partial months (the window's ends); the rest are whole.
+        // At most two partial months (the window's ends); the rest are whole months or years.
         var (a, b) = dayRanges.Count > 0 ? dayRanges[0] : (-1, -1);
         var (c, d) = dayRanges.Count > 1 ? dayRanges[1] : (-1, -1);
-        return rows.Where(r => months.Contains(r.Period) || (r.Period >= a && r.Period <= b) || (r.Period >= c && r.Period <= d));
+        return rows.Where(r => whole.Contains(r.Period) || (r.Period >= a && r.Period <= b) || (r.Period >= c && r.Period <= d));
     }
 
     /// <summary>Sums histograms (JSON objects bucket → count) into ascending (bucket, count) pairs, zero counts dropped.</summary>

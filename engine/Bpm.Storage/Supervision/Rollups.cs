@@ -5,7 +5,7 @@ using Bpm.Engine.State;
 namespace Bpm.Storage.Supervision;
 
 /// <summary>
-/// Closed node visits counted per period (a Beijing completion day yyyymmdd, and its month yyyymm00), power, version,
+/// Closed node visits counted per period (a Beijing completion day yyyymmdd, its month yyyymm00 and its year yyyy0000), power, version,
 /// node, department, handler and case outcome, with the working times as a histogram at the fixed resolution of
 /// <see cref="TimingResolution.BucketMs"/>: percentiles come from merging a few histograms and one cumulative scan,
 /// never from sorting visits. Each visit is counted in four cubes per period: handler and outcome each either
@@ -15,7 +15,7 @@ namespace Bpm.Storage.Supervision;
 /// </summary>
 public sealed class NodeTimingHistogram
 {
-    /// <summary>yyyymmdd for a day, yyyymm00 for the whole month (Beijing dates).</summary>
+    /// <summary>yyyymmdd for a day, yyyymm00 for the whole month, yyyy0000 for the whole year (Beijing dates).</summary>
     public int Period { get; set; }
     public string PowerCode { get; set; } = "";
     public int Version { get; set; }
@@ -45,13 +45,15 @@ public sealed record VisitTiming(
 {
     public int Month => Day / 100 * 100;
 
+    public int Year => Day / 10000 * 10000;
+
     /// <summary>Set when a case's end moves the visit from "running" to its result: only the per-outcome rows change.</summary>
     public bool OutcomeRowsOnly { get; init; }
 
-    /// <summary>The histogram rows this visit counts in: per day and month, handler and outcome each as themselves or "all".</summary>
+    /// <summary>The histogram rows this visit counts in: per day, month and year, handler and outcome each as themselves or "all".</summary>
     public IEnumerable<(int Period, string Handler, string CaseOutcome)> Rows()
     {
-        foreach (var period in new[] { Day, Month })
+        foreach (var period in new[] { Day, Month, Year })
         {
             if (!OutcomeRowsOnly)
             {

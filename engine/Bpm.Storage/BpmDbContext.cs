@@ -1,5 +1,6 @@
 using System.Text;
 using Bpm.Engine.State;
+using Bpm.Storage.Supervision;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -114,6 +115,11 @@ public abstract class BpmDbContext : DbContext
             e.HasIndex(x => x.AppliedAt).HasDatabaseName("ix_cases_applied_at");
             e.HasIndex(x => x.AcceptedAt).HasDatabaseName("ix_cases_accepted_at");
             e.HasIndex(x => x.EndedAt).HasDatabaseName("ix_cases_ended_at");
+            // Open cases only (see the Analytics migration): the indicators' open counts and the light board's join.
+            e.HasIndex(x => new { x.PowerCode, x.AppliedAt, x.PromisedDue, x.LegalDue, x.DefinitionVersionId }).HasFilter("ended_at IS NULL")
+                .HasDatabaseName("ix_cases_open");
+            e.HasIndex(x => new { x.Id, x.Light, x.SuspendedSince, x.PromisedDue, x.PowerCode, x.AppliedAt }).HasFilter("ended_at IS NULL")
+                .HasDatabaseName("ix_cases_open_lights");
         });
 
         modelBuilder.Entity<Token>(e =>
@@ -162,6 +168,10 @@ public abstract class BpmDbContext : DbContext
             e.HasIndex(x => new { x.PowerCode, x.Version, x.NodeId, x.EnteredAt })
                 .HasDatabaseName("ix_node_visits_power_code_version_node_id_entered_at");
             e.HasIndex(x => new { x.Department, x.EnteredAt }).HasDatabaseName("ix_node_visits_department_entered_at");
+            // The light board and the open counts of node timing read only open visits: a partial index over them stays
+            // as small as the work in progress, however many millions of closed visits the table holds.
+            e.HasIndex(x => new { x.PowerCode, x.NodeId, x.Department, x.NodeKind, x.Light, x.DueAt, x.EnteredAt, x.CaseId, x.TokenId, x.Id })
+                .HasFilter("left_at IS NULL").HasDatabaseName("ix_node_visits_open");
         });
 
         modelBuilder.Entity<JournalEntry>(e =>
@@ -393,6 +403,30 @@ public abstract class BpmDbContext : DbContext
             e.ToTable("message_reads");
             e.HasKey(x => new { x.MessageId, x.UserId }).HasName("pk_message_reads");
             e.Property(x => x.UserId).HasMaxLength(IdLength);
+        });
+
+        // ---- supervision analytics (Analytics migration) ----
+        modelBuilder.Entity<NodeTimingHistogram>(e =>
+        {
+            e.ToTable("node_timing_histograms");
+            e.HasKey(x => new { x.Period, x.PowerCode, x.Version, x.NodeId, x.Department, x.Handler, x.CaseOutcome })
+                .HasName("pk_node_timing_histograms");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.NodeId).HasMaxLength(IdLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Handler).HasMaxLength(IdLength);
+            e.Property(x => x.CaseOutcome).HasMaxLength(CodeLength);
+            // One power over a window: a range of this index instead of every period's rows.
+            e.HasIndex(x => new { x.PowerCode, x.Period }).HasDatabaseName("ix_node_timing_histograms_power_code_period");
+        });
+
+        modelBuilder.Entity<CaseIndicatorRollup>(e =>
+        {
+            e.ToTable("case_indicator_rollups");
+            e.HasKey(x => new { x.Day, x.PowerCode, x.Department, x.Outcome }).HasName("pk_case_indicator_rollups");
+            e.Property(x => x.PowerCode).HasMaxLength(CodeLength);
+            e.Property(x => x.Department).HasMaxLength(IdLength);
+            e.Property(x => x.Outcome).HasMaxLength(CodeLength);
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

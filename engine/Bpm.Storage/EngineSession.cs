@@ -1,5 +1,6 @@
 using Bpm.Engine.Ports;
 using Bpm.Engine.State;
+using Bpm.Storage.Supervision;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bpm.Storage;
@@ -83,8 +84,18 @@ public sealed class EngineSession : IEngineSession
     {
         try
         {
-            // SaveChanges wraps its statements in one transaction (when there is more than one).
+            var rollups = await RollupWriter.CollectAsync(_context, cancellationToken);
+            if (rollups is null)
+            {
+                // SaveChanges wraps its statements in one transaction (when there is more than one).
+                await _context.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            // A visit closed or a case ended: the supervision rollups change in the same transaction as the state.
+            await using var transaction = await _context.Database.BeginTransactionAsync(cancellationToken);
             await _context.SaveChangesAsync(cancellationToken);
+            await RollupWriter.ApplyAsync(_context, rollups, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (SaveErrors.Translate(_context, e) is { } translated)
         {

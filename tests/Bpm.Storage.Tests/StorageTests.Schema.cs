@@ -12,6 +12,7 @@ public abstract partial class StorageTests
     private const string LegalTimeMigration = "20261121000002_LegalTime";
     private const string ServerMigration = "20261121000003_Server";
     private const string NotificationsMigration = "20261121000004_Notifications";
+    private const string AnalyticsMigration = "20261121000005_Analytics";
     private const string OversightMigration = "20261121000006_Oversight";
 
     [Fact]
@@ -28,10 +29,10 @@ public abstract partial class StorageTests
         // The spec's tables, so a model change that drops one is noticed too.
         Assert.Equal(
             [
-                "case_documents", "case_timers", "cases", "command_receipts", "complaints", "definition_drafts", "definition_versions", "fee_charges",
-                "incidents", "journal_entries", "message_reads", "node_visits", "outbox_messages", "penalty_points", "ratings", "rule_hits",
-                "supervision_orders", "suspensions", "tokens", "user_messages", "warnings", "webhook_attempts", "webhook_deliveries",
-                "webhook_subscriptions", "work_items",
+                "case_documents", "case_indicator_rollups", "case_timers", "cases", "command_receipts", "complaints", "definition_drafts",
+                "definition_versions", "fee_charges", "incidents", "journal_entries", "message_reads", "node_timing_histograms",
+                "node_visits", "outbox_messages", "penalty_points", "ratings", "rule_hits", "supervision_orders", "suspensions", "tokens",
+                "user_messages", "warnings", "webhook_attempts", "webhook_deliveries", "webhook_subscriptions", "work_items",
             ],
             actual.Tables);
     }
@@ -49,7 +50,7 @@ public abstract partial class StorageTests
         Assert.Equal(before.Columns, after.Columns);
         Assert.Equal(before.Indexes, after.Indexes);
         await using var context = Store.CreateContext();
-        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration, NotificationsMigration, OversightMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration, NotificationsMigration, AnalyticsMigration, OversightMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Empty(await context.Database.GetPendingMigrationsAsync(Ct));
     }
 

@@ -1439,6 +1439,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/supervision/node-timing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Node-level timing: visits, completed, open, average / median / p90 / max working time, on-time and early rates, overdue
+         * @description Filters: power, version, node, department (and the units under it), handler, outcome (the case's result; keeps visits of cases that are over), from/to (dates, Beijing; on completion for completed visits, on entry for open ones); groupBy = node (default), department or handler. Working time is net of suspensions, counted in office hours only. Percentiles: nearest rank over completed visits: the p-quantile is the smallest working time (net of suspensions) with at least ceil(p*n) of the n completed visits at or below it; working times are counted in 0.1 working-hour (6 working-minute) buckets, so median and p90 are exact at that resolution (floored to it); averages and maxima are exact. Working days = working hours / the office hours of one working day. Rates are among completed visits with a node limit; null when there are none.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    power?: string;
+                    version?: number | string;
+                    node?: string;
+                    department?: string;
+                    handler?: string;
+                    outcome?: string;
+                    from?: string;
+                    to?: string;
+                    groupBy?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NodeTimingReport"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case-level indicators: 按时办结率, 提前办结率, 即办件当场办结率, 超期件数, 平均办理时长
+         * @description Filters: power, department (实施主体, and units under it), from/to (dates, Beijing; on the end date for ended cases, on application for open ones). cases = ended in the window + open and applied in it; rates are among completed (办结) cases with a due time, null when there are none: on time = ended by the promised due time (legal when there is no promise), early = ended on a day before the due day; 即办件当场办结 = completed on the day of 受理; overdue = completed late + open past due now; avgWorkingDays = working time from 受理 to the end, net of suspensions, over completed cases.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    power?: string;
+                    department?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CaseIndicatorReport"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/light-board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The light board: every open step of every open case with its light, remaining working time, department and handler
+         * @description Filters: power, department, light (green, yellow, red, red-card, suspended); paged (page, pageSize ≤ 200). An item's light is the worse of its step's and its case's; an item whose case is suspended (挂起) counts as suspended, not under its frozen colour. Worst light first, then soonest due. Lights change in the commands and timers that cause them; the board only reads.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    power?: string;
+                    department?: string;
+                    light?: string;
+                    page?: number | string;
+                    pageSize?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LightBoardPage"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 好差评: the applicant rates the case after 受理 or 办结 (stage accepted|completed, score 1–5), with the query code from the application */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RatingRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/fees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 收费: record a fee charged on the case (a charge the catalog does not allow is a 预警纠错 hit) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FeeRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommandResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exchange/{dataset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GB/T 39046 export of one dataset (办事申请 application, 事项受理 acceptance, 事项办理 handling, 特别程序 special-procedures, 事项办结 completion, 绩效评价 evaluation, 电子监察 supervision) for one case (caseId) or a time window (from, to: ISO dates, Beijing time unless an offset is given; the dataset's own time, e.g. 申请时间, falls in [from, to)), as JSON Lines or CSV */
+        get: {
+            parameters: {
+                query?: {
+                    caseId?: string;
+                    from?: string;
+                    to?: string;
+                    format?: string;
+                };
+                header?: never;
+                path: {
+                    dataset: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/definitions/simulate": {
         parameters: {
             query?: never;
@@ -1885,6 +2146,479 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/supervision/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 督办 orders, newest first: supervisors see all (?department=); a handler sees those addressed to their department. ?status=, ?caseId= */
+        get: {
+            parameters: {
+                query?: {
+                    department?: string;
+                    status?: components["schemas"]["SupervisionStatus"];
+                    caseId?: string;
+                    page?: number | string;
+                    pageSize?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageViewOfSupervisionOrderView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SupervisionOrderView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/orders/{id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签收: the addressed department signs for the order */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommandResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/orders/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 反馈: the addressed department answers with 说明 (explanation) or 整改 (rectification) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderAnswerRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommandResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/orders/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退回重办: back to the department with a new deadline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OrderReturnRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommandResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/orders/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核通过结案: the supervisor accepts and closes the order with a conclusion */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CloseSupervisionRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CommandResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/rule-hits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警纠错 rule hits, newest first; ?rule=, ?department=, ?caseId=, ?from=&to= (UTC) */
+        get: {
+            parameters: {
+                query?: {
+                    rule?: string;
+                    department?: string;
+                    caseId?: string;
+                    from?: string;
+                    to?: string;
+                    page?: number | string;
+                    pageSize?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageViewOfRuleHitView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Department scores of a quarter (?quarter=2026-Q4, default the current one; ?department=): points with the events behind each deduction, score and grade; a handler sees their own department's */
+        get: {
+            parameters: {
+                query?: {
+                    quarter?: string;
+                    department?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DepartmentScore"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 好差评 ratings, newest first; ?bad=true for 差评 only, ?rectification=open|overdue|done; a handler sees their department's */
+        get: {
+            parameters: {
+                query?: {
+                    bad?: boolean;
+                    rectification?: components["schemas"]["RectificationStatus"];
+                    caseId?: string;
+                    department?: string;
+                    page?: number | string;
+                    pageSize?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageViewOfRatingView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/ratings/{id}/rectify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 差评整改: the department records what it rectified and the applicant's answer on the call back (回访) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RectifyRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RatingView"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Complaints, newest first; ?department= */
+        get: {
+            parameters: {
+                query?: {
+                    department?: string;
+                    page?: number | string;
+                    pageSize?: number | string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PageViewOfComplaintView"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 投诉: record a complaint against a case or a department; it is routed to the supervising body */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ComplaintRequest"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1897,6 +2631,7 @@ export interface components {
         };
         AnswerRequest: {
             answer: string;
+            kind?: null | string;
         };
         ApplicantView: {
             id: string;
@@ -1955,6 +2690,22 @@ export interface components {
             unit: string;
             of: null | string;
             text: string;
+        };
+        CaseIndicatorReport: {
+            /** Format: int64 */
+            cases: number | string;
+            /** Format: int64 */
+            completed: number | string;
+            /** Format: double */
+            onTimeRate: null | number | string;
+            /** Format: double */
+            earlyRate: null | number | string;
+            /** Format: double */
+            instantOnTheSpotRate: null | number | string;
+            /** Format: int64 */
+            overdue: number | string;
+            /** Format: double */
+            avgWorkingDays: null | number | string;
         };
         CaseRow: {
             /** Format: uuid */
@@ -2049,10 +2800,41 @@ export interface components {
             openWorkItems: components["schemas"]["WorkItemView"][];
             openIncidents: components["schemas"]["IncidentView"][];
         };
+        ComplaintRequest: {
+            /** Format: uuid */
+            caseId: null | string;
+            department: null | string;
+            complainant: string;
+            contact: null | string;
+            content: string;
+        };
+        ComplaintView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: null | string;
+            department: string;
+            complainant: string;
+            contact: null | string;
+            content: string;
+            routedTo: string;
+            /** Format: date-time */
+            receivedAt: string;
+        };
         CompleteRequest: {
             outcome: string;
             opinion: null | string;
             form: null | components["schemas"]["JsonObject"];
+        };
+        Deduction: {
+            /** Format: uuid */
+            caseId: string;
+            eventKind: string;
+            /** Format: double */
+            points: number | string;
+            period: string;
+            /** Format: date-time */
+            at: string;
         };
         DefinitionChange: {
             kind: components["schemas"]["ChangeKind"];
@@ -2092,6 +2874,17 @@ export interface components {
             deliveredAt: null | string;
             /** Format: date-time */
             createdAt: string;
+        };
+        DepartmentScore: {
+            department: string;
+            quarter: string;
+            /** Format: double */
+            points: number | string;
+            /** Format: double */
+            score: number | string;
+            grade: string;
+            months: components["schemas"]["PeriodPoints"][];
+            deductions: components["schemas"]["Deduction"][];
         };
         DiagnosticView: {
             code: string;
@@ -2150,6 +2943,13 @@ export interface components {
             value: number | string;
             /** @default 工作日 */
             unit: string;
+        };
+        FeeRequest: {
+            name: string;
+            /** Format: double */
+            amount: number | string;
+            payer: string;
+            basis: null | string;
         };
         FormFieldView: {
             key: string;
@@ -2211,6 +3011,45 @@ export interface components {
         JsonObject: Record<string, never>;
         /** @enum {unknown} */
         Light: "green" | "yellow" | "red" | "red-card";
+        LightBoardItem: {
+            /** Format: uuid */
+            caseId: string;
+            caseNumber: string;
+            powerCode: string;
+            powerName: string;
+            nodeId: string;
+            nodeName: string;
+            department: null | string;
+            handler: null | string;
+            light: components["schemas"]["Light"];
+            suspended: boolean;
+            /** Format: double */
+            remainingWorkingHours: null | number | string;
+            /** Format: date-time */
+            dueAt: null | string;
+        };
+        LightBoardPage: {
+            counts: components["schemas"]["LightCounts"];
+            items: components["schemas"]["LightBoardItem"][];
+            /** Format: int32 */
+            total: number | string;
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+        };
+        LightCounts: {
+            /** Format: int64 */
+            green: number | string;
+            /** Format: int64 */
+            yellow: number | string;
+            /** Format: int64 */
+            red: number | string;
+            /** Format: int64 */
+            redCard: number | string;
+            /** Format: int64 */
+            suspended: number | string;
+        };
         LimitView: {
             /** Format: double */
             value: number | string;
@@ -2243,6 +3082,54 @@ export interface components {
             /** Format: date-time */
             readAt: null | string;
         };
+        NodeTimingReport: {
+            rows: components["schemas"]["NodeTimingRow"][];
+            percentileMethod: string;
+        };
+        NodeTimingRow: {
+            powerCode: string;
+            nodeId: string;
+            nodeName: string;
+            department: null | string;
+            handler: null | string;
+            /** Format: int64 */
+            visits: number | string;
+            /** Format: int64 */
+            completed: number | string;
+            /** Format: int64 */
+            open: number | string;
+            /** Format: double */
+            avgWorkingHours: null | number | string;
+            /** Format: double */
+            medianWorkingHours: null | number | string;
+            /** Format: double */
+            p90WorkingHours: null | number | string;
+            /** Format: double */
+            maxWorkingHours: null | number | string;
+            /** Format: double */
+            avgWorkingDays: null | number | string;
+            /** Format: double */
+            medianWorkingDays: null | number | string;
+            /** Format: double */
+            p90WorkingDays: null | number | string;
+            /** Format: double */
+            maxWorkingDays: null | number | string;
+            /** Format: double */
+            onTimeRate: null | number | string;
+            /** Format: double */
+            earlyRate: null | number | string;
+            /** Format: int64 */
+            overdue: number | string;
+        };
+        OrderAnswerRequest: {
+            answer: string;
+            kind: null | string;
+        };
+        OrderReturnRequest: {
+            reason: string;
+            /** Format: int32 */
+            answerWithinWorkingDays: null | number | string;
+        };
         OrderView: {
             /** Format: uuid */
             id: string;
@@ -2259,6 +3146,15 @@ export interface components {
         };
         PageViewOfCaseRow: {
             items: components["schemas"]["CaseRow"][];
+            /** Format: int32 */
+            total: number | string;
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+        };
+        PageViewOfComplaintView: {
+            items: components["schemas"]["ComplaintView"][];
             /** Format: int32 */
             total: number | string;
             /** Format: int32 */
@@ -2293,6 +3189,38 @@ export interface components {
             /** Format: int32 */
             pageSize: number | string;
         };
+        PageViewOfRatingView: {
+            items: components["schemas"]["RatingView"][];
+            /** Format: int32 */
+            total: number | string;
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+        };
+        PageViewOfRuleHitView: {
+            items: components["schemas"]["RuleHitView"][];
+            /** Format: int32 */
+            total: number | string;
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+        };
+        PageViewOfSupervisionOrderView: {
+            items: components["schemas"]["SupervisionOrderView"][];
+            /** Format: int32 */
+            total: number | string;
+            /** Format: int32 */
+            page: number | string;
+            /** Format: int32 */
+            pageSize: number | string;
+        };
+        PeriodPoints: {
+            period: string;
+            /** Format: double */
+            points: number | string;
+        };
         PowerView: {
             code: string;
             name: string;
@@ -2319,6 +3247,38 @@ export interface components {
             created: boolean;
             warnings: components["schemas"]["DiagnosticView"][];
         };
+        RatingRequest: {
+            stage: string;
+            /** Format: int32 */
+            score: number | string;
+            text: null | string;
+            channel: null | string;
+            queryCode: null | string;
+        };
+        /** @enum {unknown} */
+        RatingStage: "accepted" | "completed";
+        RatingView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            stage: components["schemas"]["RatingStage"];
+            /** Format: int32 */
+            score: number | string;
+            text: null | string;
+            channel: string;
+            /** Format: date-time */
+            ratedAt: string;
+            department: string;
+            rectification: components["schemas"]["RectificationStatus"];
+            /** Format: date-time */
+            rectifyDue: null | string;
+            rectifyLight: components["schemas"]["Light"];
+            /** Format: date-time */
+            rectifiedAt: null | string;
+            rectificationText: null | string;
+            revisit: null | string;
+        };
         ReadView: {
             /** Format: uuid */
             id: string;
@@ -2328,6 +3288,30 @@ export interface components {
         };
         ReasonRequest: {
             reason: string;
+        };
+        /** @enum {unknown} */
+        RectificationStatus: "none" | "open" | "done" | "overdue";
+        RectifyRequest: {
+            rectification: string;
+            revisit: string;
+        };
+        RuleHitView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            powerCode: string;
+            rule: string;
+            ruleName: string;
+            level: components["schemas"]["Light"];
+            nodeId: null | string;
+            department: string;
+            detail: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            orderId: null | string;
         };
         SendBackRequest: {
             toNodeId: string;
@@ -2376,6 +3360,42 @@ export interface components {
             approver: string;
             reason: string;
         };
+        SupervisionOrderView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            no: string;
+            rule: string;
+            level: components["schemas"]["Light"];
+            department: string;
+            supervisor: string;
+            nodeId: null | string;
+            content: string;
+            status: components["schemas"]["SupervisionStatus"];
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: date-time */
+            responseDue: string;
+            /** Format: date-time */
+            signedAt: null | string;
+            signedBy: null | string;
+            /** Format: date-time */
+            answeredAt: null | string;
+            answerKind: null | string;
+            answer: null | string;
+            /** Format: int32 */
+            returns: number | string;
+            /** Format: date-time */
+            escalatedAt: null | string;
+            /** Format: date-time */
+            closedAt: null | string;
+            conclusion: null | string;
+            /** Format: date-time */
+            statusAt: string;
+            /** Format: uuid */
+            ruleHitId: null | string;
+        };
         SupervisionRequest: {
             department: string;
             content: string;
@@ -2384,7 +3404,7 @@ export interface components {
             answerWithinWorkingDays: null | number | string;
         };
         /** @enum {unknown} */
-        SupervisionStatus: "issued" | "answered" | "overdue" | "closed";
+        SupervisionStatus: "issued" | "answered" | "overdue" | "closed" | "signed" | "returned";
         SupplementNoticeRequest: {
             materials: string[];
         };

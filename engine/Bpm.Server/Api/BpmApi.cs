@@ -21,6 +21,7 @@ public static class BpmApi
         WorkItemEndpoints.Map(api);
         DiscretionEndpoints.Map(api);
         NotificationEndpoints.Map(api);
+        SupervisionEndpoints.Map(api);
         OversightEndpoints.Map(api);
         ExchangeEndpoints.Map(api);
         DesignerEndpoints.Map(api);

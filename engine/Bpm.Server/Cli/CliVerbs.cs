@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Bpm.Server.Cli;
 
-/// <summary>The department-facing verbs beyond validate/schema: token, deploy, status, scores, export. Each file adds its own.</summary>
+/// <summary>The department-facing verbs beyond validate/schema: token, deploy, status, timing, generate, bench-supervision, scores, export. Each file adds its own.</summary>
 public static class CliVerbs
 {
     public static IEnumerable<Command> All()
@@ -12,6 +12,9 @@ public static class CliVerbs
         yield return TokenCommand.Create();
         yield return DeployCommand.Create();
         yield return StatusCommand.Create();
+        yield return TimingCommand.Create();
+        yield return GenerateCommand.Create();
+        yield return BenchSupervisionCommand.Create();
         yield return ScoresCommand.Create();
         yield return ExportCommand.Create();
     }

@@ -141,6 +141,10 @@ public sealed class ServerClient : IDisposable
     public Task<ServerReply<PowerPageReply>> ListPowersAsync(int page, int pageSize, CancellationToken cancellationToken) =>
         SendAsync<PowerPageReply>(HttpMethod.Get, $"api/powers?page={page}&pageSize={pageSize}", null, cancellationToken);
 
+    /// <summary>GET /api/supervision/node-timing with the query string already built.</summary>
+    public Task<ServerReply<Bpm.Storage.Supervision.NodeTimingReport>> NodeTimingAsync(string query, CancellationToken cancellationToken) =>
+        SendAsync<Bpm.Storage.Supervision.NodeTimingReport>(HttpMethod.Get, "api/supervision/node-timing" + query, null, cancellationToken);
+
     /// <summary>Every power, page by page, until the server's total is reached (or a page comes back empty).</summary>
     public async Task<ServerReply<List<PowerReply>>> ListAllPowersAsync(CancellationToken cancellationToken, int pageSize = 100)
     {

@@ -16,9 +16,13 @@ public static class BpmPolicies
         options.AddPolicy(DefinitionAuthor, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
             new[] { BpmRoles.Analyst, BpmRoles.Deployer, BpmRoles.Administrator }.Any(r => context.User.HasClaim(BpmClaims.Role, r))));
         options.AddPolicy(DefinitionReader, policy => policy.RequireAuthenticatedUser());
+        // 电子监察 reads: supervisors everything, a department's handlers and deployers their own department.
+        options.AddPolicy(SupervisionReader, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
+            new[] { BpmRoles.Handler, BpmRoles.Deployer, BpmRoles.Supervisor, BpmRoles.Administrator }.Any(r => context.User.HasClaim(BpmClaims.Role, r))));
     }
 
     public const string CaseReader = "case-reader";
     public const string DefinitionAuthor = "definition-author";
     public const string DefinitionReader = "definition-reader";
+    public const string SupervisionReader = "supervision-reader";
 }

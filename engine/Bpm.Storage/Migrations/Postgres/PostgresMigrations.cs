@@ -22,5 +22,7 @@ public sealed class Server() : SchemaMigration(StoreTypes.Postgres, ServerSchema
 public sealed class Notifications() : SchemaMigration(StoreTypes.Postgres, NotificationsSchema.Up, NotificationsSchema.Down);
 
 [DbContext(typeof(PostgresBpmDbContext))]
+[Migration(AnalyticsSchema.Id)]
+public sealed class Analytics() : SchemaMigration(StoreTypes.Postgres, AnalyticsSchema.Up, AnalyticsSchema.Down);
 [Migration(OversightSchema.Id)]
 public sealed class Oversight() : SchemaMigration(StoreTypes.Postgres, OversightSchema.Up, OversightSchema.Down);

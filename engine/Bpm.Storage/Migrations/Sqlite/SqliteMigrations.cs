@@ -22,5 +22,7 @@ public sealed class Server() : SchemaMigration(StoreTypes.Sqlite, ServerSchema.U
 public sealed class Notifications() : SchemaMigration(StoreTypes.Sqlite, NotificationsSchema.Up, NotificationsSchema.Down);
 
 [DbContext(typeof(SqliteBpmDbContext))]
+[Migration(AnalyticsSchema.Id)]
+public sealed class Analytics() : SchemaMigration(StoreTypes.Sqlite, AnalyticsSchema.Up, AnalyticsSchema.Down);
 [Migration(OversightSchema.Id)]
 public sealed class Oversight() : SchemaMigration(StoreTypes.Sqlite, OversightSchema.Up, OversightSchema.Down);

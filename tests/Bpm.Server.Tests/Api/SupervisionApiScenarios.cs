@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Bpm.Server.Tests.Api;
+
+/// <summary>The supervision reads through HTTP: shapes the designer and supervisor pages rely on, department scoping, bad input.</summary>
+public abstract class SupervisionApiScenarios(ApiFixture fixture)
+{
+    private const string Permit = "XK00301001";
+    private ApiServer Server => fixture.Server;
+
+    private async Task<string> AcceptedPermitAsync()
+    {
+        var window = Server.As(People.Window);
+        var applied = await Json(await window.PostAsJsonAsync("/api/cases", new
+        {
+            powerCode = Permit,
+            applicant = new { id = "91510000MA6CSUPV0X", name = "某某建设有限公司" },
+            data = new { projectName = "县第二中学教学楼", area = 12000, contractPrice = 30_000_000, civilDefenceRequired = true },
+        }), HttpStatusCode.Created);
+        var caseId = (string)applied["case"]!["caseId"]!;
+        var inbox = await Json(await window.GetAsync($"/api/inbox?power={Permit}&pageSize=200"), HttpStatusCode.OK);
+        var accept = inbox["items"]!.AsArray().First(i => (string?)i!["caseId"] == caseId && (string?)i["nodeId"] == "accept")!;
+        await Json(await window.PostAsync($"/api/work-items/{accept["id"]}/accept", null), HttpStatusCode.OK);
+        return caseId;
+    }
+
+    [Fact]
+    public async Task The_light_board_shows_each_open_step_and_a_handler_sees_only_their_department()
+    {
+        var caseId = await AcceptedPermitAsync();
+
+        var board = await Json(await Server.As(People.Supervisor).GetAsync($"/api/supervision/light-board?power={Permit}&pageSize=200"), HttpStatusCode.OK);
+        var mine = board["items"]!.AsArray().Where(i => (string?)i!["caseId"] == caseId).ToList();
+        // After acceptance the joint review runs: its block and the three branches' first steps are open.
+        Assert.Contains(mine, i => (string?)i!["nodeId"] == "fire-review" && (string?)i["department"] == People.Fire);
+        Assert.Contains(mine, i => (string?)i!["nodeId"] == "civil-defence-review");
+        Assert.All(mine, i =>
+        {
+            Assert.Equal("green", (string?)i!["light"]);
+            Assert.False((bool)i["suspended"]!);
+            Assert.Equal(Permit, (string?)i["powerCode"]);
+            Assert.StartsWith(Permit + "-", (string?)i["caseNumber"]);
+            Assert.NotNull((string?)i["powerName"]);
+            Assert.NotNull((string?)i["nodeName"]);
+        });
+        var counts = board["counts"]!;
+        Assert.True((long)counts["green"]! >= mine.Count);
+        foreach (var light in new[] { "yellow", "red", "redCard", "suspended" }) Assert.NotNull(counts[light]);
+        Assert.Equal((long)board["total"]!, new[] { "green", "yellow", "red", "redCard", "suspended" }.Sum(l => (long)counts[l]!));
+
+        var fire = await Json(await Server.As(People.FireHandler).GetAsync($"/api/supervision/light-board?power={Permit}&pageSize=200"), HttpStatusCode.OK);
+        Assert.NotEmpty(fire["items"]!.AsArray());
+        Assert.All(fire["items"]!.AsArray(), i => Assert.StartsWith(People.Fire, (string?)i!["department"]));
+        await Problem(await Server.As(People.FireHandler).GetAsync($"/api/supervision/light-board?department={People.CivilDefence}"),
+            HttpStatusCode.Forbidden, "other-department");
+        await Problem(await Server.As(People.Supervisor).GetAsync("/api/supervision/light-board?light=blue"), HttpStatusCode.BadRequest, "bad-light");
+        Assert.Empty((await Json(await Server.As(People.Supervisor).GetAsync($"/api/supervision/light-board?power={Permit}&light=red-card"),
+            HttpStatusCode.OK))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Node_timing_and_indicators_answer_in_the_agreed_shape_and_refuse_bad_input()
+    {
+        await AcceptedPermitAsync();
+        var supervisor = Server.As(People.Supervisor);
+
+        var timing = await Json(await supervisor.GetAsync($"/api/supervision/node-timing?power={Permit}"), HttpStatusCode.OK);
+        Assert.Contains("nearest rank", (string?)timing["percentileMethod"]);
+        var accept = timing["rows"]!.AsArray().Single(r => (string?)r!["nodeId"] == "accept")!;
+        Assert.Equal(Permit, (string?)accept["powerCode"]);
+        Assert.True((long)accept["completed"]! >= 1);
+        foreach (var field in new[] { "nodeName", "visits", "open", "avgWorkingHours", "medianWorkingHours", "p90WorkingHours", "maxWorkingHours",
+                     "avgWorkingDays", "medianWorkingDays", "p90WorkingDays", "maxWorkingDays", "onTimeRate", "earlyRate", "overdue" })
+            Assert.True(accept.AsObject().ContainsKey(field), field);
+        var open = timing["rows"]!.AsArray().Single(r => (string?)r!["nodeId"] == "fire-review")!;
+        Assert.True((long)open["open"]! >= 1);
+        Assert.Null(open["medianWorkingHours"]); // nothing completed there yet
+        Assert.Null(open["onTimeRate"]);
+
+        var byDepartment = await Json(await supervisor.GetAsync($"/api/supervision/node-timing?power={Permit}&groupBy=department"), HttpStatusCode.OK);
+        Assert.Contains(byDepartment["rows"]!.AsArray(), r => (string?)r!["department"] == People.Fire);
+
+        var indicators = await Json(await supervisor.GetAsync($"/api/supervision/indicators?power={Permit}&from=2020-01-01&to=2099-12-31"), HttpStatusCode.OK);
+        Assert.True((long)indicators["cases"]! >= 1);
+        foreach (var field in new[] { "completed", "onTimeRate", "earlyRate", "instantOnTheSpotRate", "overdue", "avgWorkingDays" })
+            Assert.True(indicators.AsObject().ContainsKey(field), field);
+
+        await Problem(await supervisor.GetAsync("/api/supervision/node-timing?groupBy=weekday"), HttpStatusCode.BadRequest, "bad-group");
+        await Problem(await supervisor.GetAsync("/api/supervision/node-timing?from=21/11/2026"), HttpStatusCode.BadRequest, "bad-date");
+        await Problem(await supervisor.GetAsync("/api/supervision/indicators?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest, "bad-window");
+        await Problem(await Server.As(People.Analyst).GetAsync("/api/supervision/indicators"), HttpStatusCode.Forbidden);
+    }
+
+    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    private static async Task Problem(HttpResponseMessage response, HttpStatusCode expected, string? code = null)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
+        if (code is not null) Assert.Equal(code, (string?)JsonNode.Parse(body)!["code"]);
+    }
+}
+
+public sealed class SqliteSupervisionApiScenarios(SqliteApiFixture fixture) : SupervisionApiScenarios(fixture), IClassFixture<SqliteApiFixture>;
+
+public sealed class PostgresSupervisionApiScenarios(PostgresApiFixture fixture) : SupervisionApiScenarios(fixture), IClassFixture<PostgresApiFixture>;

@@ -24,5 +24,7 @@ public sealed class Notifications() : SchemaMigration(StoreTypes.Postgres, Notif
 [DbContext(typeof(PostgresBpmDbContext))]
 [Migration(AnalyticsSchema.Id)]
 public sealed class Analytics() : SchemaMigration(StoreTypes.Postgres, AnalyticsSchema.Up, AnalyticsSchema.Down);
+
+[DbContext(typeof(PostgresBpmDbContext))]
 [Migration(OversightSchema.Id)]
 public sealed class Oversight() : SchemaMigration(StoreTypes.Postgres, OversightSchema.Up, OversightSchema.Down);

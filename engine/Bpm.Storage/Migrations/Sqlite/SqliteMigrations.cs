@@ -24,5 +24,7 @@ public sealed class Notifications() : SchemaMigration(StoreTypes.Sqlite, Notific
 [DbContext(typeof(SqliteBpmDbContext))]
 [Migration(AnalyticsSchema.Id)]
 public sealed class Analytics() : SchemaMigration(StoreTypes.Sqlite, AnalyticsSchema.Up, AnalyticsSchema.Down);
+
+[DbContext(typeof(SqliteBpmDbContext))]
 [Migration(OversightSchema.Id)]
 public sealed class Oversight() : SchemaMigration(StoreTypes.Sqlite, OversightSchema.Up, OversightSchema.Down);

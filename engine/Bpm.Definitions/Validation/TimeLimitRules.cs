@@ -136,7 +136,12 @@ public sealed class TimeLimitRules : IDefinitionRule
     {
         var graph = new FlowGraph(context);
         if (graph.Start is null) return;
-        var (cost, path, unit) = graph.LongestPath(Cost);
+        // 受理, the first step after the application, runs before the decision clock starts (rule 6): the engine's case
+        // clock and the designer's deadline simulation leave its time out, so the path does too.
+        var acceptance = graph.Outgoing(graph.Start.Id)
+            .Select(f => context.NodesById.TryGetValue(f.Flow.To, out var target) ? target.Node : null)
+            .OfType<TaskNode>().FirstOrDefault()?.Id;
+        var (cost, path, unit) = graph.LongestPath(node => node.Id == acceptance ? (0, null) : Cost(node));
         if (path.Count == 0) return;
         var limits = context.Definition.Limits;
         var route = string.Join(" → ", path);
@@ -157,13 +162,19 @@ public sealed class TimeLimitRules : IDefinitionRule
         }
     }
 
-    /// <summary>A node's own time, in approximate working days; a joint block costs its limit or its slowest branch.</summary>
+    /// <summary>
+    /// A node's own time, in approximate working days. A joint block costs its slowest branch, capped by the block's
+    /// own limit (a branch cannot run past it), as the case clock counts it.
+    /// </summary>
     private static (decimal WorkingDays, TimeUnit? Unit) Cost(Node node) => node switch
     {
         TaskNode { Limit: { } limit } => (WorkingDays.Approximate(limit), limit.Unit),
         WaitNode wait => (WorkingDays.Approximate(wait.Duration), wait.Duration.Unit),
-        ParallelNode { Limit: { } limit } => (WorkingDays.Approximate(limit), limit.Unit),
-        ParallelNode parallel => (parallel.Branches.Select(b => b.Nodes.Sum(n => Cost(n).WorkingDays)).DefaultIfEmpty(0).Max(), null),
+        ParallelNode { Limit: { } limit } parallel when WorkingDays.Approximate(limit) <= SlowestBranch(parallel) => (WorkingDays.Approximate(limit), limit.Unit),
+        ParallelNode parallel => (SlowestBranch(parallel), null),
         _ => (0, null),
     };
+
+    private static decimal SlowestBranch(ParallelNode parallel) =>
+        parallel.Branches.Select(b => b.Nodes.Sum(n => Cost(n).WorkingDays)).DefaultIfEmpty(0).Max();
 }

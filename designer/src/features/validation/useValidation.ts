@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { definitions } from '../../api/endpoints';
 import type { ValidationResult } from '../../api/contracts';
 
@@ -12,12 +12,19 @@ export interface ValidationState {
   error: string | null;
 }
 
-/** Runs the server's validator on the text after it has been still for ~400 ms; a newer text cancels the older call. */
-export function useValidation(text: string): ValidationState {
+/**
+ * Runs the server's validator on the text after it has been still for ~400 ms; a newer text cancels the older call.
+ * While the analyst edits, the last findings stay listed until the new ones arrive (no flicker on each keystroke);
+ * when <documentKey> changes (another document was opened) they are dropped at once: they describe another process.
+ */
+export function useValidation(text: string, documentKey?: unknown): ValidationState {
   const [state, setState] = useState<ValidationState>({ result: null, checkedText: null, pending: false, error: null });
+  const shownKey = useRef(documentKey);
   useEffect(() => {
     const abort = new AbortController();
-    setState((s) => ({ ...s, pending: true }));
+    const reopened = shownKey.current !== documentKey;
+    shownKey.current = documentKey;
+    setState((s) => (reopened ? { result: null, checkedText: null, pending: true, error: null } : { ...s, pending: true }));
     const timer = setTimeout(() => {
       definitions
         .validate(text, { signal: abort.signal })
@@ -31,6 +38,6 @@ export function useValidation(text: string): ValidationState {
       clearTimeout(timer);
       abort.abort();
     };
-  }, [text]);
+  }, [text, documentKey]);
   return state;
 }

@@ -83,7 +83,7 @@ export function DesignerPage() {
   const deferredDefinition = useDeferredValue(definition);
   const yamlText = useMemo(() => toYaml(deferredDefinition), [deferredDefinition]);
   const text = textFromEditor && textFromEditor.definition === definition ? textFromEditor.text : yamlText;
-  const validation = useValidation(text);
+  const validation = useValidation(text, source);
   const diagnostics = useMemo(() => validation.result?.diagnostics ?? [], [validation.result]);
   const grouped = useMemo(() => diagnosticsByTarget(definition, diagnostics), [definition, diagnostics]);
   const decorations = useMemo(() => mergeDecorations(layers), [layers]);

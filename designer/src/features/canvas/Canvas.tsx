@@ -20,6 +20,10 @@ export interface CanvasProps {
   definition: Definition;
   onChange: (next: Definition, key?: string) => void;
   onSelect: (nodeId: string | null) => void;
+  /** A single flow clicked (its index in `flows`), or null when no flow is selected any more. */
+  onSelectFlow?: (flowIndex: number | null) => void;
+  /** The flow whose properties are open: kept selected while its edge id changes with its label. */
+  selectedFlow?: number | null;
   /** Every selected box (several with Shift/Ctrl-click or a selection rectangle), for copy and paste. */
   onSelectionIds?: (nodeIds: string[]) => void;
   selectedNodeId: string | null;
@@ -63,7 +67,7 @@ function absolutePositions(nodes: CanvasNode[]): Map<string, Position> {
   return abs;
 }
 
-function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedNodeId, flowDiagnostics, focus, fitToken, addRequest }: CanvasProps) {
+function CanvasInner({ definition, onChange, onSelect, onSelectFlow, selectedFlow = null, onSelectionIds, selectedNodeId, flowDiagnostics, focus, fitToken, addRequest }: CanvasProps) {
   const flow = useReactFlow();
   const detailed = useDetailed();
   const graph = useMemo(() => toGraph(definition), [definition]);
@@ -107,8 +111,11 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
   const [edgeState, setEdgeState] = useState<CanvasEdge[]>(edges);
   useEffect(() => setEdgeState((previous) => {
     const selected = new Set(previous.filter((e) => e.selected).map((e) => e.id));
+    // editing a flow's outcome or condition renames its edge: the flow open in the panel stays selected by index
+    const open = selectedFlow !== null ? edgeIds[selectedFlow] : undefined;
+    if (open) selected.add(open);
     return selected.size ? edges.map((e) => (selected.has(e.id) ? { ...e, selected: true } : e)) : edges;
-  }), [edges]);
+  }), [edges, edgeIds, selectedFlow]);
   const onEdgesChange = useCallback((changes: EdgeChange<CanvasEdge>[]) => {
     setEdgeState((es) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), es));
   }, []);
@@ -153,12 +160,15 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
     onSelect(null);
   }, [onChange, onSelect]);
 
-  const onSelectionChange = useCallback(({ nodes: selected }: OnSelectionChangeParams) => {
+  const onSelectionChange = useCallback(({ nodes: selected, edges: selectedEdges }: OnSelectionChangeParams) => {
     onSelectionIds?.(selected.filter((n) => n.type !== 'lane').map((n) => n.id));
     if (selected.length !== 1) {
       if (selected.length === 0) {
         reported.current = null;
         onSelect(null);
+        const flows = selectedEdges.filter((e) => e.type === 'flow');
+        const index = flows.length === 1 ? flowIds(definitionRef.current.flows ?? []).indexOf(flows[0].id) : -1;
+        onSelectFlow?.(index >= 0 ? index : null);
       }
       return;
     }

@@ -1,6 +1,8 @@
 // Messages of the editor (designer page, canvas, 简易 view, property panel, text view), Chinese and English.
 export const editorZh: Record<string, string> = {
   'designer.untitled': '未命名事项', 'designer.unsaved': '未保存',
+  'confirm.discard.title': '有未保存的修改', 'confirm.discard.text': '当前文档的修改尚未保存为草稿，继续将丢弃这些修改。',
+  'confirm.discard.keep': '继续编辑', 'confirm.discard.go': '丢弃修改并继续',
   'status.new': '新事项（尚无已发布版本）', 'status.same': '与已发布的第 {version} 版含义相同', 'status.changes': '相对第 {version} 版有 {n} 处变化',
   'btn.new': '新建', 'btn.open': '打开', 'btn.save': '保存草稿', 'btn.publish': '发布',
   'btn.undo': '撤销', 'btn.redo': '重做', 'btn.layout': '自动布局', 'btn.fit': '适应画布',
@@ -38,7 +40,7 @@ export const editorZh: Record<string, string> = {
   'prop.lead': '牵头部门', 'prop.join': '汇总方式', 'prop.quorum': '需同意的分支数',
   'prop.branches': '会审分支', 'prop.branch.name': '分支（部门）名称', 'prop.branch.silence': '默示同意期限', 'prop.branch.steps': '{n} 个步骤', 'prop.branch.remove': '删除分支', 'prop.branch.add': '添加分支', 'prop.branch.newName': '新分支',
   'prop.duration': '等待时长', 'prop.action': '处理动作', 'prop.template': '文书模板', 'prop.to': '通知对象', 'prop.result': '办结结果',
-  'prop.flows': '去向', 'prop.flow.to': '到', 'prop.flow.on': '当办理结果为', 'prop.flow.when': '条件（表达式）', 'prop.flow.default': '默认去向',
+  'prop.flows': '去向', 'prop.flow.title': '连线（去向）', 'prop.flow.to': '到', 'prop.flow.on': '当办理结果为', 'prop.flow.when': '条件（表达式）', 'prop.flow.default': '默认去向',
   'prop.procedures': '允许的特别程序', 'prop.procedures.hint': '特别程序在事项属性中定义（听证、检验、专家评审等不计时限）',
   'prop.add': '添加', 'prop.id': '节点标识', 'prop.id.bad': '标识只能用字母、数字、- 和 _，且不能与其他节点或分支重复', 'prop.inBranch': '所在分支（{block}）', 'prop.stepUp': '上移', 'prop.stepDown': '下移',
   'section.basic': '基本信息', 'section.limits': '时限', 'section.basis': '法律依据', 'section.fees': '收费', 'section.guide': '办事指南（八公开）',
@@ -59,6 +61,8 @@ export const editorZh: Record<string, string> = {
 
 export const editorEn: Record<string, string> = {
   'designer.untitled': 'Untitled power', 'designer.unsaved': 'unsaved',
+  'confirm.discard.title': 'Unsaved changes', 'confirm.discard.text': 'The changes to this document are not saved as a draft; going on discards them.',
+  'confirm.discard.keep': 'Keep editing', 'confirm.discard.go': 'Discard and go on',
   'status.new': 'a new power (nothing published yet)', 'status.same': 'same meaning as published version {version}', 'status.changes': '{n} changes against version {version}',
   'btn.new': 'New', 'btn.open': 'Open', 'btn.save': 'Save draft', 'btn.publish': 'Publish',
   'btn.undo': 'Undo', 'btn.redo': 'Redo', 'btn.layout': 'Auto-layout', 'btn.fit': 'Fit',
@@ -96,7 +100,7 @@ export const editorEn: Record<string, string> = {
   'prop.lead': 'Lead department', 'prop.join': 'Join', 'prop.quorum': 'Branches needed',
   'prop.branches': 'Branches', 'prop.branch.name': 'Branch (department)', 'prop.branch.silence': 'Silence means consent after', 'prop.branch.steps': '{n} steps', 'prop.branch.remove': 'Remove branch', 'prop.branch.add': 'Add branch', 'prop.branch.newName': 'new branch',
   'prop.duration': 'Wait for', 'prop.action': 'Action', 'prop.template': 'Document template', 'prop.to': 'Notify', 'prop.result': 'Result',
-  'prop.flows': 'Goes to', 'prop.flow.to': 'To', 'prop.flow.on': 'On outcome', 'prop.flow.when': 'Condition (expression)', 'prop.flow.default': 'Default way',
+  'prop.flows': 'Goes to', 'prop.flow.title': 'Flow', 'prop.flow.to': 'To', 'prop.flow.on': 'On outcome', 'prop.flow.when': 'Condition (expression)', 'prop.flow.default': 'Default way',
   'prop.procedures': 'Allowed special procedures', 'prop.procedures.hint': 'Special procedures are defined on the power (hearings, tests, expert review … stop the clock)',
   'prop.add': 'Add', 'prop.id': 'Node id', 'prop.id.bad': 'ids use letters, digits, - and _ only, and must not repeat another node or branch', 'prop.inBranch': 'Branch of {block}', 'prop.stepUp': 'Up', 'prop.stepDown': 'Down',
   'section.basic': 'Basics', 'section.limits': 'Time limits', 'section.basis': 'Legal basis', 'section.fees': 'Fees', 'section.guide': 'Public guide (八公开)',

@@ -113,7 +113,7 @@ export function toGraph(d: Definition): CanvasGraph {
     nodes.push({
       id: block.id, type: 'block', position, data: { node: withoutBranches(block) },
       style: { width: size.width, height: size.height }, width: size.width, height: size.height,
-      ...(parentId ? { parentId, extent: 'parent' as const, draggable: false } : {}),
+      ...(parentId ? { parentId } : {}),
     });
     const lanes = (block.branches ?? []).map(laneSize);
     const laneHeight = Math.max(0, ...lanes.map((l) => l.height));
@@ -147,7 +147,7 @@ export function toGraph(d: Definition): CanvasGraph {
     const loop = loops.get(node.id);
     nodes.push({
       id: node.id, type: 'step', position, data: loop ? { node, loops: loop.join('、') } : { node }, width: NODE_W, height: NODE_H,
-      ...(parentId ? { parentId, extent: 'parent' as const, draggable: false } : {}),
+      ...(parentId ? { parentId } : {}),
     });
   };
 
@@ -161,6 +161,38 @@ export function toGraph(d: Definition): CanvasGraph {
     edges.push({ id: ids[i], type: 'flow', source: flow.from, target: flow.to, label: flowLabel(flow), data: { flow } });
   });
   return { nodes, edges };
+}
+
+/** Where a box dropped inside a 并联会审 block goes: a branch of that block and the index among its other steps. */
+export interface LaneDrop {
+  blockId: string;
+  branchId: string;
+  index: number;
+}
+
+/**
+ * A step (or nested block) of a branch dragged on the canvas and let go with its centre at `point` (flow
+ * coordinates): the lane of its own block under that point, and its place there by height among the lane's other
+ * steps. Null when it was let go outside its block's lanes (it then goes back where it was). Nodes must come
+ * parents first, as toGraph gives them.
+ */
+export function laneDrop(nodes: CanvasNode[], draggedId: string, point: Position): LaneDrop | null {
+  const dragged = nodes.find((n) => n.id === draggedId);
+  const home = dragged?.parentId ? nodes.find((n) => n.id === dragged.parentId) : undefined;
+  if (!home || home.type !== 'lane') return null;
+  const abs = new Map<string, Position>();
+  for (const n of nodes) {
+    const parent = n.parentId ? abs.get(n.parentId) : undefined;
+    abs.set(n.id, parent ? { x: parent.x + n.position.x, y: parent.y + n.position.y } : n.position);
+  }
+  const lane = nodes.find((n): n is LaneNode => {
+    if (n.type !== 'lane' || n.data.blockId !== home.data.blockId) return false;
+    const p = abs.get(n.id)!;
+    return point.x >= p.x && point.x <= p.x + (n.width ?? 0) && point.y >= p.y && point.y <= p.y + (n.height ?? 0);
+  });
+  if (!lane) return null;
+  const index = nodes.filter((n) => n.parentId === lane.id && n.id !== draggedId && abs.get(n.id)!.y + (n.height ?? NODE_H) / 2 < point.y).length;
+  return { blockId: lane.data.blockId, branchId: lane.data.branch.id, index };
 }
 
 /**

@@ -4,9 +4,9 @@ import {
   useReactFlow, type Connection, type Edge, type EdgeChange, type NodeChange, type OnSelectionChangeParams,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import type { Definition, NodeKind, Position } from '../../model/dsl';
-import { flowIds, NODE_H, NODE_W, toGraph, type CanvasEdge, type CanvasNode } from '../../model/graph';
-import { addFlow, addNode, mapNode, moveNodes, newNode, removeItems, takenIds, updateFlow } from '../../model/ops';
+import { allNodes, type Definition, type NodeKind, type Position } from '../../model/dsl';
+import { flowIds, laneDrop, NODE_H, NODE_W, toGraph, type CanvasEdge, type CanvasNode } from '../../model/graph';
+import { addFlow, addNode, mapNode, moveNodes, moveStep, newNode, removeItems, takenIds, updateFlow } from '../../model/ops';
 import type { Diagnostic } from '../../api/contracts';
 import { dragType } from './Palette';
 import { nodeTypes, useDetailed } from './nodes';
@@ -20,6 +20,10 @@ export interface CanvasProps {
   definition: Definition;
   onChange: (next: Definition, key?: string) => void;
   onSelect: (nodeId: string | null) => void;
+  /** A single flow clicked (its index in `flows`), or null when no flow is selected any more. */
+  onSelectFlow?: (flowIndex: number | null) => void;
+  /** The flow whose properties are open: kept selected while its edge id changes with its label. */
+  selectedFlow?: number | null;
   /** Every selected box (several with Shift/Ctrl-click or a selection rectangle), for copy and paste. */
   onSelectionIds?: (nodeIds: string[]) => void;
   selectedNodeId: string | null;
@@ -63,7 +67,7 @@ function absolutePositions(nodes: CanvasNode[]): Map<string, Position> {
   return abs;
 }
 
-function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedNodeId, flowDiagnostics, focus, fitToken, addRequest }: CanvasProps) {
+function CanvasInner({ definition, onChange, onSelect, onSelectFlow, selectedFlow = null, onSelectionIds, selectedNodeId, flowDiagnostics, focus, fitToken, addRequest }: CanvasProps) {
   const flow = useReactFlow();
   const detailed = useDetailed();
   const graph = useMemo(() => toGraph(definition), [definition]);
@@ -107,8 +111,11 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
   const [edgeState, setEdgeState] = useState<CanvasEdge[]>(edges);
   useEffect(() => setEdgeState((previous) => {
     const selected = new Set(previous.filter((e) => e.selected).map((e) => e.id));
+    // editing a flow's outcome or condition renames its edge: the flow open in the panel stays selected by index
+    const open = selectedFlow !== null ? edgeIds[selectedFlow] : undefined;
+    if (open) selected.add(open);
     return selected.size ? edges.map((e) => (selected.has(e.id) ? { ...e, selected: true } : e)) : edges;
-  }), [edges]);
+  }), [edges, edgeIds, selectedFlow]);
   const onEdgesChange = useCallback((changes: EdgeChange<CanvasEdge>[]) => {
     setEdgeState((es) => applyEdgeChanges(changes.filter((c) => c.type !== 'remove'), es));
   }, []);
@@ -118,11 +125,27 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
     setNodes((ns) => applyNodeChanges(changes.filter((c) => c.type !== 'remove'), ns));
   }, []);
 
-  const onNodeDragStop = useCallback((_: unknown, _node: CanvasNode, dragged: CanvasNode[]) => {
+  const onNodeDragStop = useCallback((_: unknown, node: CanvasNode, dragged: CanvasNode[]) => {
+    // A step of a 并联会审 branch goes to the lane of its block it was let go over, at that height (a semantic edit:
+    // the branch order is its sequence); anywhere else, or back at its own place, it snaps back.
+    if (node.parentId && dragged.length === 1) {
+      const current = nodes.map((n) => (n.id === node.id ? { ...n, position: node.position } : n));
+      const parent = absolutePositions(current).get(node.parentId) ?? { x: 0, y: 0 };
+      const centre = { x: parent.x + node.position.x + (node.width ?? NODE_W) / 2, y: parent.y + node.position.y + (node.height ?? NODE_H) / 2 };
+      const drop = laneDrop(current, node.id, centre);
+      const d = definitionRef.current;
+      const place = allNodes(d).find((p) => p.node.id === node.id)?.parent;
+      const from = place ? { branchId: place.branch.id, index: place.branch.nodes.findIndex((n) => n.id === node.id) } : null;
+      if (drop && from && (drop.branchId !== from.branchId || drop.index !== from.index)) onChange(moveStep(d, node.id, { branchId: drop.branchId, index: drop.index }));
+      else setNodes((ns) => stabilize(ns, graph.nodes, undefined));
+      return;
+    }
     const positions: Record<string, Position> = {};
     for (const n of dragged) if (!n.parentId && n.type !== 'lane') positions[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
     if (Object.keys(positions).length) onChange(moveNodes(definitionRef.current, positions));
-  }, [onChange]);
+    // steps of branches dragged along with top-level boxes keep their place in the branch
+    if (dragged.some((n) => n.parentId)) setNodes((ns) => stabilize(ns, graph.nodes, undefined));
+  }, [onChange, nodes, graph]);
 
   const onConnect = useCallback((c: Connection) => {
     if (!c.source || !c.target) return;
@@ -153,12 +176,15 @@ function CanvasInner({ definition, onChange, onSelect, onSelectionIds, selectedN
     onSelect(null);
   }, [onChange, onSelect]);
 
-  const onSelectionChange = useCallback(({ nodes: selected }: OnSelectionChangeParams) => {
+  const onSelectionChange = useCallback(({ nodes: selected, edges: selectedEdges }: OnSelectionChangeParams) => {
     onSelectionIds?.(selected.filter((n) => n.type !== 'lane').map((n) => n.id));
     if (selected.length !== 1) {
       if (selected.length === 0) {
         reported.current = null;
         onSelect(null);
+        const flows = selectedEdges.filter((e) => e.type === 'flow');
+        const index = flows.length === 1 ? flowIds(definitionRef.current.flows ?? []).indexOf(flows[0].id) : -1;
+        onSelectFlow?.(index >= 0 ? index : null);
       }
       return;
     }

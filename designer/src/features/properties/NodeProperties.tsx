@@ -122,23 +122,51 @@ function FlowsEditor({ node, definition, onChange }: { node: DslNode; definition
   const { t } = useI18n();
   const flows = (definition.flows ?? []).map((f, i) => ({ f, i })).filter(({ f }) => f.from === node.id);
   if (!flows.length) return null;
-  const targets = (definition.nodes ?? []).map((n) => ({ value: n.id, label: `${n.name} (${n.id})` }));
-  const set = (i: number, f: Flow) => onChange(updateFlow(definition, i, f), `flow:${i}`);
   return (
     <div data-testid="prop-flows">
       <div className="section-title">{t('prop.flows')}</div>
-      {flows.map(({ f, i }) => (
-        <div className="flow-card" key={i}>
-          <Select label={t('prop.flow.to')} testid={`prop-flow-${i}-to`} value={f.to} options={targets} onChange={(v) => v && set(i, { ...f, to: v })} />
-          {node.kind === 'decision'
-            ? <>
-                <TextInput label={t('prop.flow.when')} testid={`prop-flow-${i}-when`} value={f.when} onChange={(v) => set(i, { ...f, when: v || undefined })} />
-                <Check label={t('prop.flow.default')} testid={`prop-flow-${i}-default`} value={!!f.default} onChange={(v) => set(i, { ...f, default: v || undefined })} />
-              </>
-            : <TextInput label={t('prop.flow.on')} testid={`prop-flow-${i}-on`} value={f.on} onChange={(v) => set(i, { ...f, on: v || undefined })}
-                list={(node.outcomes ?? (node.kind === 'parallel' ? ['同意', '不同意'] : [])).map(outcomeName)} />}
-        </div>
-      ))}
+      {flows.map(({ i }) => <FlowCard key={i} index={i} definition={definition} onChange={onChange} />)}
+    </div>
+  );
+}
+
+/**
+ * One flow's fields (`prop-flow-<i>-…`, i = its index in `flows`): where it goes, and the outcome it follows (`on`)
+ * or, leaving a decision, its condition (`when`) or default. Shared by the node's flow list and a flow clicked on
+ * the canvas; edits of one field in a row merge into one undo step (key `flow:<i>`).
+ */
+export function FlowCard({ index, definition, onChange }: { index: number; definition: Definition; onChange: EditProps['onChange'] }) {
+  const { t } = useI18n();
+  const f = definition.flows?.[index];
+  const from = f ? findNode(definition, f.from) : undefined;
+  if (!f) return null;
+  const targets = (definition.nodes ?? []).map((n) => ({ value: n.id, label: `${n.name} (${n.id})` }));
+  const set = (next: Flow) => onChange(updateFlow(definition, index, next), `flow:${index}`);
+  return (
+    <div className="flow-card">
+      <Select label={t('prop.flow.to')} testid={`prop-flow-${index}-to`} value={f.to} options={targets} onChange={(v) => v && set({ ...f, to: v })} />
+      {from?.kind === 'decision'
+        ? <>
+            <TextInput label={t('prop.flow.when')} testid={`prop-flow-${index}-when`} value={f.when} onChange={(v) => set({ ...f, when: v || undefined })} />
+            <Check label={t('prop.flow.default')} testid={`prop-flow-${index}-default`} value={!!f.default} onChange={(v) => set({ ...f, default: v || undefined })} />
+          </>
+        : <TextInput label={t('prop.flow.on')} testid={`prop-flow-${index}-on`} value={f.on} onChange={(v) => set({ ...f, on: v || undefined })}
+            list={(from?.outcomes ?? (from?.kind === 'parallel' ? ['同意', '不同意'] : [])).map(outcomeName)} />}
+    </div>
+  );
+}
+
+/** A flow selected on the canvas: from where, and the same fields as in its source node's flow list. */
+export function FlowProperties({ index, definition, onChange }: { index: number; definition: Definition; onChange: EditProps['onChange'] }) {
+  const { t } = useI18n();
+  const f = definition.flows?.[index];
+  if (!f) return null;
+  const name = (id: string) => { const n = findNode(definition, id); return n ? `${n.name} (${id})` : id; };
+  return (
+    <div className="properties" data-testid="properties-flow" data-flow={index}>
+      <div className="section-title">{t('prop.flow.title')}</div>
+      <div className="muted" data-testid="prop-flow-from">{name(f.from)} → {name(f.to)}</div>
+      <FlowCard index={index} definition={definition} onChange={onChange} />
     </div>
   );
 }

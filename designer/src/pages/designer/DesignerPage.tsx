@@ -19,6 +19,7 @@ import { TextView } from '../../features/text/TextView';
 import { ProblemsList } from '../../features/validation/ProblemsList';
 import { useValidation } from '../../features/validation/useValidation';
 import { NodeProperties } from '../../features/properties/NodeProperties';
+import { FlowProperties } from '../../features/properties/NodeProperties';
 import { PowerProperties } from '../../features/properties/PowerProperties';
 import { OpenDialog } from '../../features/lifecycle/OpenDialog';
 import { DesignerContext } from '../../shell/designerContext';
@@ -58,6 +59,8 @@ export function DesignerPage() {
   const definition = history.present;
   const [source, setSource] = useState<Source>(null);
   const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
+  /** A flow clicked on the canvas (index in `flows`); a node and a flow are never selected together. */
+  const [selectedFlow, setSelectedFlow] = useState<number | null>(null);
   const [view, setView] = useState<View>('canvas');
   const [textFromEditor, setTextFromEditor] = useState<{ definition: Definition; text: string } | null>(null);
   const [layers, setLayers] = useState<Map<string, Record<string, NodeDecoration>>>(new Map());
@@ -77,6 +80,24 @@ export function DesignerPage() {
   const clipboard = useRef<{ nodes: DslNode[]; flows: Flow[]; positions: Record<string, Position> } | null>(null);
 
   const change = useCallback((next: Definition, key?: string) => setHistory((h) => edit(h, next, key ?? null)), []);
+
+  // Unsaved work is never dropped silently: closing or reloading the tab gets the browser's own prompt, and
+  // replacing the document in the app (open, new, a historical version) waits for the analyst's answer.
+  const dirty = saved !== null && saved !== definition;
+  const [pendingDiscard, setPendingDiscard] = useState<(() => void) | null>(null);
+  useEffect(() => {
+    if (!dirty) return;
+    const onBeforeUnload = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, [dirty]);
+  const unlessDirty = useCallback((action: () => void) => {
+    if (dirty) setPendingDiscard(() => action);
+    else action();
+  }, [dirty]);
 
   // The text is the YAML of the document, or exactly what the analyst typed when the last edit came from the text view.
   // Deferred: writing the YAML of a large document must not hold up drawing it.
@@ -101,6 +122,7 @@ export function DesignerPage() {
     setSaved(laidOut);
     setSource(from);
     setSelectedNodeId(null);
+    setSelectedFlow(null);
     setTextFromEditor(null);
     setFitToken((x) => x + 1);
   }, []);
@@ -170,7 +192,18 @@ export function DesignerPage() {
 
   const select = useCallback((id: string | null) => {
     setSelectedNodeId(id);
-    if (id) setSideTab('properties');
+    if (id) {
+      setSelectedFlow(null);
+      setSideTab('properties');
+    }
+  }, []);
+
+  const selectFlow = useCallback((index: number | null) => {
+    setSelectedFlow(index);
+    if (index !== null) {
+      setSelectedNodeId(null);
+      setSideTab('properties');
+    }
   }, []);
 
   const jump = useCallback((d: Diagnostic) => {
@@ -253,8 +286,8 @@ export function DesignerPage() {
     selectedNodeId,
     selectNode: select,
     setDecorations,
-    openDefinition: (d, from = null) => void open(d, from),
-  }), [definition, text, source, selectedNodeId, select, setDecorations, open]);
+    openDefinition: (d, from = null) => unlessDirty(() => void open(d, from)),
+  }), [definition, text, source, selectedNodeId, select, setDecorations, open, unlessDirty]);
 
   const panels = registeredPanels().filter((p) => !p.roles || p.roles.some(hasRole));
   const problemsFor = useCallback((prefix: string) => (field: string) => {
@@ -276,8 +309,8 @@ export function DesignerPage() {
           <div className="toolbar" data-testid="toolbar">
             <strong className="doc-title" data-testid="doc-title">{title}</strong>
             {source && <span className="muted" data-testid="doc-source">{source.powerCode} v{source.version}</span>}
-            {saved !== null && saved !== definition && <span className="unsaved" data-testid="unsaved" title={t('designer.unsaved')}>● {t('designer.unsaved')}</span>}
-            <button type="button" data-testid="btn-new" onClick={newDocument}>{t('btn.new')}</button>
+            {dirty && <span className="unsaved" data-testid="unsaved" title={t('designer.unsaved')}>● {t('designer.unsaved')}</span>}
+            <button type="button" data-testid="btn-new" onClick={() => unlessDirty(newDocument)}>{t('btn.new')}</button>
             <button type="button" data-testid="btn-open" onClick={() => setOpening(true)}>{t('btn.open')}</button>
             <button type="button" data-testid="btn-save" disabled={busy} onClick={() => void saveDraft()}>{t('btn.save')}</button>
             {hasRole('deployer') && <button type="button" className="primary" data-testid="btn-publish" disabled={busy} onClick={() => void publish()}>{t('btn.publish')}</button>}
@@ -298,7 +331,7 @@ export function DesignerPage() {
             {view === 'canvas' && <Palette onAdd={(kind) => setAddRequest({ kind, token: Date.now() })} />}
             <div className="center">
               {view === 'canvas' && (
-                <Canvas definition={definition} onChange={change} onSelect={select} onSelectionIds={rememberSelection} selectedNodeId={selectedNodeId} flowDiagnostics={grouped.byFlow}
+                <Canvas definition={definition} onChange={change} onSelect={select} onSelectFlow={selectFlow} selectedFlow={selectedFlow} onSelectionIds={rememberSelection} selectedNodeId={selectedNodeId} flowDiagnostics={grouped.byFlow}
                   focus={focus} fitToken={fitToken} addRequest={addRequest} />
               )}
               {view === 'simple' && (
@@ -323,6 +356,8 @@ export function DesignerPage() {
               <div className="side-body">
                 {sideTab === 'properties' && (selected
                   ? <NodeProperties key={selected.id} nodeId={selected.id} definition={definition} onChange={change} directory={directory} problems={problemsFor(selected.id)} onRenamed={setSelectedNodeId} />
+                  : selectedFlow !== null && definition.flows?.[selectedFlow]
+                  ? <FlowProperties index={selectedFlow} definition={definition} onChange={change} />
                   : <PowerProperties definition={definition} onChange={change} directory={directory} problems={problemsFor('')} designer={api} />)}
                 {panels.filter((p) => p.id === sideTab).map((p) => {
                   const Panel = p.component;
@@ -331,7 +366,23 @@ export function DesignerPage() {
               </div>
             </aside>
           </div>
-          {opening && <OpenDialog onOpen={(code, version) => void openPower(code, version)} onClose={() => setOpening(false)} />}
+          {opening && <OpenDialog onOpen={(code, version) => { setOpening(false); unlessDirty(() => void openPower(code, version)); }} onClose={() => setOpening(false)} />}
+          {pendingDiscard && (
+            <div className="dialog-backdrop" onClick={() => setPendingDiscard(null)}>
+              <div className="dialog confirm" role="alertdialog" data-testid="confirm-discard" onClick={(e) => e.stopPropagation()}>
+                <strong>{t('confirm.discard.title')}</strong>
+                <div>{t('confirm.discard.text')}</div>
+                <div className="row">
+                  <button type="button" data-testid="btn-keep-editing" autoFocus onClick={() => setPendingDiscard(null)}>{t('confirm.discard.keep')}</button>
+                  <button type="button" className="danger" data-testid="btn-discard" onClick={() => {
+                    const action = pendingDiscard;
+                    setPendingDiscard(null);
+                    action();
+                  }}>{t('confirm.discard.go')}</button>
+                </div>
+              </div>
+            </div>
+          )}
         </div>
       </MarksContext.Provider>
     </DesignerContext.Provider>

@@ -68,8 +68,10 @@ public abstract class JournalIndicatorScenarios(TestDatabase database) : EngineT
         return state.CaseId;
     }
 
-    [Fact]
-    public async Task Indicators_replayed_from_the_journal_equal_the_rollups_and_the_hand_counted_figures()
+    /// <summary>The scripted cases, all on one implementing department: the clock ends at Beijing 2025-11-20 09:00.</summary>
+    private sealed record Script(string Code, string Subject, Guid Early, Guid Suspended, Guid Refused, Guid Instant, Guid Open);
+
+    private async Task<Script> ScriptAsync()
     {
         _clock = ManualClock.AtBeijing("2025-11-03 09:00");
         _calendar = await National.Value;
@@ -116,13 +118,20 @@ public abstract class JournalIndicatorScenarios(TestDatabase database) : EngineT
         await GrantAsync(lateState, "2025-11-12 10:00");                     // late; 50 h
         _clock.SetBeijing("2025-11-20 09:00");
 
+        return new Script(code, subject, early, suspended, refusedState.CaseId, instantState.CaseId, open.CaseId);
+    }
+
+    [Fact]
+    public async Task Indicators_replayed_from_the_journal_equal_the_rollups_and_the_hand_counted_figures()
+    {
+        var (code, subject, early, suspended, refusedId, instantId, openId) = await ScriptAsync();
         var facts = JournalFacts.Replay(suspended, await JournalAsync(suspended), _calendar);
         Assert.Equal((true, true, 14L * 3_600_000, 29L * 3_600_000), (facts.OnTime, facts.Early, facts.SuspendedMs, facts.WorkingMs));
         Assert.Equal(ManualClock.AtBeijing("2025-11-12 17:30").GetUtcNow().UtcDateTime, facts.PromisedDue);
-        var refused = JournalFacts.Replay(refusedState.CaseId, await JournalAsync(refusedState.CaseId), _calendar);
+        var refused = JournalFacts.Replay(refusedId, await JournalAsync(refusedId), _calendar);
         Assert.Equal(("Completed", "不予", true), (refused.Status, refused.Result, refused.Early));
-        Assert.True(JournalFacts.Replay(instantState.CaseId, await JournalAsync(instantState.CaseId), _calendar).OnTheSpot);
-        Assert.True(JournalFacts.Replay(open.CaseId, await JournalAsync(open.CaseId), _calendar).OverdueAt(_engine.Now()));
+        Assert.True(JournalFacts.Replay(instantId, await JournalAsync(instantId), _calendar).OnTheSpot);
+        Assert.True(JournalFacts.Replay(openId, await JournalAsync(openId), _calendar).OverdueAt(_engine.Now()));
 
         // 7 cases, 6 办结 all with a due time: 5 on time (0.8333), 3 early (0.5), the 即办件 on the spot (1.0), overdue =
         // 1 late + 1 open; working time (36 + 8 + 50 + 29 + 15 + 1) h / 6 = 139 h / 6 = 3.3095 working days of 7 h.
@@ -143,6 +152,41 @@ public abstract class JournalIndicatorScenarios(TestDatabase database) : EngineT
         Assert.Equal((early, "endedAt", "2025-11-14T02:00:00.000Z", "2025-11-04T02:00:00.000Z"),
             (difference.CaseId, difference.Field, difference.Rollup, difference.Journal));
         Assert.Equal(expected, verification.FromJournal);
+    }
+
+    [Fact]
+    public async Task Rebuilding_deleted_rollups_from_cases_and_visits_gives_the_same_answers_as_the_save_path()
+    {
+        var script = await ScriptAsync();
+        var filter = new IndicatorFilter(Department: script.Subject);
+        var timingFilter = new NodeTimingFilter(script.Code, GroupBy: TimingGroup.Handler);
+        var grantedFilter = new NodeTimingFilter(script.Code, Outcome: "准予");
+        var granted = await TimingAsync(grantedFilter); // the outcome cube: visits moved from "running" to the result when the case ended
+        Assert.Contains("\"certify\"", granted);
+        var timing = await TimingAsync(timingFilter);
+        var indicators = (await VerifyAsync(filter)).FromRollups;
+        Assert.Contains("\"review\"", timing);
+
+        Assert.True(await ExecuteSqlAsync($"DELETE FROM node_timing_histograms") > 0);
+        Assert.True(await ExecuteSqlAsync($"DELETE FROM case_indicator_rollups") > 0);
+        Assert.NotEqual(timing, await TimingAsync(timingFilter));
+        Assert.Equal(0, (await VerifyAsync(filter)).FromRollups.Completed);
+
+        // Batches of 3 cases: the 7 cases take three transactions, and visits of one case never straddle two.
+        var report = await RollupRebuild.RunAsync(Store, 3, null, CancellationToken.None);
+        Assert.Equal((7L, 3), (report.Cases, report.Batches));
+        Assert.Equal(timing, await TimingAsync(timingFilter));
+        Assert.Equal(granted, await TimingAsync(grantedFilter));
+        Assert.Equal(indicators, (await VerifyAsync(filter)).FromRollups);
+        Assert.Equal(new CaseIndicatorReport(7, 6, 0.8333, 0.5, 1.0, 2, 3.3095), indicators);
+    }
+
+    /// <summary>Node timing per handler as JSON, so two answers compare by value.</summary>
+    private async Task<string> TimingAsync(NodeTimingFilter filter)
+    {
+        await using var db = Store.CreateContext();
+        var report = await NodeTiming.QueryAsync(db, filter, _engine.Now(), _calendar.WorkingDayLength, CancellationToken.None);
+        return System.Text.Json.JsonSerializer.Serialize(report);
     }
 
     private async Task<IndicatorVerification> VerifyAsync(IndicatorFilter filter)

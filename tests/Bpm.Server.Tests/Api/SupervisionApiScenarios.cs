@@ -93,6 +93,27 @@ public abstract class SupervisionApiScenarios(ApiFixture fixture)
         await Problem(await Server.As(People.Analyst).GetAsync("/api/supervision/indicators"), HttpStatusCode.Forbidden);
     }
 
+    [Fact]
+    public async Task Verify_answers_the_rollup_and_journal_indicators_side_by_side_for_supervisors_only()
+    {
+        await AcceptedPermitAsync();
+        var supervisor = Server.As(People.Supervisor);
+        var query = $"power={Permit}&from=2020-01-01&to=2099-12-31";
+
+        var verify = await Json(await supervisor.GetAsync($"/api/supervision/indicators/verify?{query}"), HttpStatusCode.OK);
+        var indicators = await Json(await supervisor.GetAsync($"/api/supervision/indicators?{query}"), HttpStatusCode.OK);
+        Assert.True(JsonNode.DeepEquals(indicators, verify["fromRollups"]), verify.ToJsonString());
+        // Every case here was made by commands, so the journal tells the same story as the rows and the rollups.
+        Assert.True(JsonNode.DeepEquals(verify["fromRollups"], verify["fromJournal"]), verify.ToJsonString());
+        Assert.Empty(verify["differences"]!.AsArray());
+        Assert.True((long)verify["journaled"]! >= 1);
+        Assert.True((long)verify["fromJournal"]!["cases"]! >= 1);
+
+        await Problem(await Server.As(People.FireHandler).GetAsync($"/api/supervision/indicators/verify?{query}"), HttpStatusCode.Forbidden);
+        await Problem(await supervisor.GetAsync("/api/supervision/indicators/verify?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest, "bad-window");
+        await Problem(await supervisor.GetAsync("/api/supervision/indicators/verify?to=yesterday"), HttpStatusCode.BadRequest, "bad-date");
+    }
+
     private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();

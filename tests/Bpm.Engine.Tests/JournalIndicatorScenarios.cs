@@ -155,6 +155,29 @@ public abstract class JournalIndicatorScenarios(TestDatabase database) : EngineT
     }
 
     [Fact]
+    public async Task A_case_withdrawn_while_suspended_nets_out_the_suspension_its_end_cut_short()
+    {
+        _clock = ManualClock.AtBeijing("2025-11-03 09:00");
+        _calendar = await National.Value;
+        _engine = new CaseEngine(Store, _clock, new EngineOptions { Calendar = _calendar });
+        var code = TestDefinitions.NewCode();
+        await _engine.Definitions.PublishAsync(TestDefinitions.Timed(code), DefinitionFormat.Yaml, "tester");
+        var state = await AcceptedAsync(code, "2025-11-03 09:00");
+        _clock.SetBeijing("2025-11-04 09:00");
+        await Do(new StartSpecialProcedure(state.At("review").Id, Handler("r"), "检验", "分管局长", "送检样品（行政许可法第四十五条）"));
+        _clock.SetBeijing("2025-11-05 09:00");
+        await Do(new Withdraw(state.CaseId, Applicant, "不再申请"));
+
+        // 受理 → withdrawal is 14 working hours, 7 of them suspended: the end itself closed the suspension.
+        var stored = await CaseAsync(state.CaseId);
+        var facts = JournalFacts.Replay(state.CaseId, await JournalAsync(state.CaseId), _calendar);
+        Assert.Equal((7L * 3_600_000, 7L * 3_600_000), (stored.SuspendedMs, stored.WorkingMs!.Value));
+        Assert.Equal((stored.SuspendedMs, stored.WorkingMs, "Withdrawn"), (facts.SuspendedMs, facts.WorkingMs, facts.Status));
+        var differences = (await VerifyAsync(new IndicatorFilter(code))).Differences;
+        Assert.True(differences.Count == 0, string.Join("; ", differences));
+    }
+
+    [Fact]
     public async Task Rebuilding_deleted_rollups_from_cases_and_visits_gives_the_same_answers_as_the_save_path()
     {
         var script = await ScriptAsync();

@@ -94,6 +94,10 @@ public sealed record JournalFacts(
                     {
                         status = Text(json, "status");
                         result = Text(json, "result");
+                        if (json.RootElement.TryGetProperty("suspendedMs", out var cut) && cut.ValueKind == JsonValueKind.Number)
+                            suspended += cut.GetInt64(); // suspensions the end cut short, and the due times they shifted
+                        promised = Time(json, "promisedDue") ?? promised;
+                        legal = Time(json, "legalDue") ?? legal;
                     }
                     break;
             }

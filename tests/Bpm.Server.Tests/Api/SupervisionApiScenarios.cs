@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Bpm.Server.Cli;
+using Bpm.Server.Tests.Cli;
 
 namespace Bpm.Server.Tests.Api;
 
@@ -110,6 +112,18 @@ public abstract class SupervisionApiScenarios(ApiFixture fixture)
         Assert.True((long)verify["fromJournal"]!["cases"]! >= 1);
 
         await Problem(await Server.As(People.FireHandler).GetAsync($"/api/supervision/indicators/verify?{query}"), HttpStatusCode.Forbidden);
+
+        // `bpm indicators --verify` against the server: the same comparison as a table, exit 0 when nothing differs.
+        var slice = new IndicatorsCommand.Slice(Permit, null, "2020-01-01", "2099-12-31");
+        var console = new CliTestConsole();
+        Assert.Equal(IndicatorsCommand.Ok, await IndicatorsCommand.InvokeAsync(Server.Address.ToString(), Server.Token(People.Supervisor), null, true,
+            slice, console, _ => null, CancellationToken.None));
+        Assert.Contains("按时办结率", console.Output);
+        Assert.Contains("0 difference(s)", console.Output);
+        Assert.Equal(IndicatorsCommand.Refused, await IndicatorsCommand.InvokeAsync(Server.Address.ToString(), Server.Token(People.FireHandler), null, true,
+            slice, new CliTestConsole(), _ => null, CancellationToken.None));
+        Assert.Equal(IndicatorsCommand.Usage, await IndicatorsCommand.InvokeAsync(Server.Address.ToString(), Server.Token(People.Supervisor), null, false,
+            slice, new CliTestConsole(), _ => null, CancellationToken.None));
         await Problem(await supervisor.GetAsync("/api/supervision/indicators/verify?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest, "bad-window");
         await Problem(await supervisor.GetAsync("/api/supervision/indicators/verify?to=yesterday"), HttpStatusCode.BadRequest, "bad-date");
     }

@@ -37,6 +37,9 @@ public sealed class CaseClock(CaseRun run, LegalTime? time)
         Cancel(t => t.Kind == TimerKind.DeemedAcceptance);
         run.Case.PromisedDue = time.DueAt(at, Limits.Promised);
         run.Case.LegalDue = time.DueAt(at, LegalLimitOf(run.Model.Definition));
+        // The clock's start and the due times it set, on record: the indicators are replayed from the journal
+        // (JournalFacts), and nothing earlier in the chain says when 受理 counted from or what was promised.
+        run.Journal("accepted", null, new { acceptedAt = at, promisedDue = run.Case.PromisedDue, legalDue = run.Case.LegalDue });
         Reschedule();
     }
 

@@ -183,12 +183,23 @@ public sealed class CaseRun
     public void Finish(CaseStatus status, string result, string reason)
     {
         foreach (var token in Tokens.Where(t => t.IsLive && t.ParentId is null).ToList()) CancelTree(token, reason);
-        foreach (var suspension in OpenSuspensions.ToList()) EndSuspension(suspension, reason);
+        long? stood = null;
+        foreach (var suspension in OpenSuspensions.ToList())
+        {
+            EndSuspension(suspension, reason);
+            stood = (stood ?? 0) + (suspension.WorkingMs ?? 0);
+        }
         Case.Status = status;
         Case.Result = result;
         Case.EndedAt = Now;
         Clock.Ended();
-        Journal("case-ended", null, new { status = status.ToString(), result });
+        // Suspensions the end cut short get no special-procedure-ended entry: their working time and the due times they
+        // shifted go on this one, so the facts replayed from the journal still agree (absent, as before, when there were none).
+        Journal("case-ended", null, new
+        {
+            status = status.ToString(), result, suspendedMs = stood,
+            promisedDue = stood is null ? null : Case.PromisedDue, legalDue = stood is null ? null : Case.LegalDue,
+        });
     }
 
     // ---- work items and visits -------------------------------------------------------------------------------

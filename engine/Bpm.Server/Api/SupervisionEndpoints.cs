@@ -33,6 +33,14 @@ public static class SupervisionEndpoints
                 "with a due time, null when there are none: on time = ended by the promised due time (legal when there is no promise), early " +
                 "= ended on a day before the due day; 即办件当场办结 = completed on the day of 受理; overdue = completed late + open past due " +
                 "now; avgWorkingDays = working time from 受理 to the end, net of suspensions, over completed cases.");
+        api.MapGet("/supervision/indicators/verify", VerifyIndicatorsAsync).RequireAuthorization(BpmRoles.Supervisor)
+            .WithSummary("The case-level indicators from the rollups and replayed from the journal alone, with every case whose row and journal disagree")
+            .WithDescription(
+                "Same filters as /supervision/indicators. fromRollups is what that endpoint answers; fromJournal recomputes each figure from the " +
+                "cases' journal entries (applied, accepted, special-procedure-ended, extended, case-ended) on the working-day calendar; " +
+                "differences lists, per case, each fact (endedAt, status, result, acceptedAt, promisedDue, legalDue, workingMs, or a broken " +
+                "journal chain) where the stored case (what the rollups counted) and its journal disagree. Cases with no journal (generated " +
+                "history) count as unjournaled and only in fromRollups.");
         api.MapGet("/supervision/light-board", LightBoardAsync).RequireAuthorization(BpmPolicies.SupervisionReader)
             .WithSummary("The light board: every open step of every open case with its light, remaining working time, department and handler")
             .WithDescription(
@@ -66,6 +74,15 @@ public static class SupervisionEndpoints
         CheckWindow(filter.From, filter.To);
         await using var db = store.CreateContext();
         return await CaseIndicators.QueryAsync(db, filter, engine.Now(), WorkingDay(engine), ct);
+    }
+
+    private static async Task<IndicatorVerification> VerifyIndicatorsAsync(
+        HttpContext http, EngineStore store, CaseEngine engine, string? power, string? department, string? from, string? to, CancellationToken ct)
+    {
+        var filter = new IndicatorFilter(Blank(power), Scope(http, department), Date(from, "from"), Date(to, "to"));
+        CheckWindow(filter.From, filter.To);
+        await using var db = store.CreateContext();
+        return await JournalIndicators.VerifyAsync(db, filter, engine.Now(), engine.Services.Time?.Calendar, ct);
     }
 
     private static async Task<LightBoardPage> LightBoardAsync(

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Bpm.Server.Cli;
 
-/// <summary>The department-facing verbs beyond validate/schema: token, deploy, status, timing, generate, bench-supervision, scores, export. Each file adds its own.</summary>
+/// <summary>The department-facing verbs beyond validate/schema: token, deploy, status, timing, indicators, rollups, generate, bench-supervision, scores, export. Each file adds its own.</summary>
 public static class CliVerbs
 {
     public static IEnumerable<Command> All()
@@ -13,6 +13,8 @@ public static class CliVerbs
         yield return DeployCommand.Create();
         yield return StatusCommand.Create();
         yield return TimingCommand.Create();
+        yield return IndicatorsCommand.Create();
+        yield return RollupsCommand.Create();
         yield return GenerateCommand.Create();
         yield return BenchSupervisionCommand.Create();
         yield return ScoresCommand.Create();

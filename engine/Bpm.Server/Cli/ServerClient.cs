@@ -141,6 +141,10 @@ public sealed class ServerClient : IDisposable
     public Task<ServerReply<PowerPageReply>> ListPowersAsync(int page, int pageSize, CancellationToken cancellationToken) =>
         SendAsync<PowerPageReply>(HttpMethod.Get, $"api/powers?page={page}&pageSize={pageSize}", null, cancellationToken);
 
+    /// <summary>GET /api/supervision/indicators/verify with the query string already built.</summary>
+    public Task<ServerReply<Bpm.Storage.Supervision.IndicatorVerification>> VerifyIndicatorsAsync(string query, CancellationToken cancellationToken) =>
+        SendAsync<Bpm.Storage.Supervision.IndicatorVerification>(HttpMethod.Get, "api/supervision/indicators/verify" + query, null, cancellationToken);
+
     /// <summary>GET /api/supervision/node-timing with the query string already built.</summary>
     public Task<ServerReply<Bpm.Storage.Supervision.NodeTimingReport>> NodeTimingAsync(string query, CancellationToken cancellationToken) =>
         SendAsync<Bpm.Storage.Supervision.NodeTimingReport>(HttpMethod.Get, "api/supervision/node-timing" + query, null, cancellationToken);

@@ -15,7 +15,17 @@ public sealed record IndicatorFilter(string? PowerCode = null, string? Departmen
 /// which the journal's case-ended entries reproduce.
 /// </summary>
 public sealed record CaseIndicatorReport(
-    long Cases, long Completed, double? OnTimeRate, double? EarlyRate, double? InstantOnTheSpotRate, long Overdue, double? AvgWorkingDays);
+    long Cases, long Completed, double? OnTimeRate, double? EarlyRate, double? InstantOnTheSpotRate, long Overdue, double? AvgWorkingDays)
+{
+    /// <summary>The report from its counts, rounded the same way whichever source counted them (rollups or the journal).</summary>
+    public static CaseIndicatorReport Of(
+        long cases, long completed, long timed, long onTime, long early, long instant, long onTheSpot, long overdue, long workingMsSum, TimeSpan workingDay)
+    {
+        double? Rate(long part, long whole) => whole > 0 ? Math.Round(part / (double)whole, 4) : null;
+        return new CaseIndicatorReport(cases, completed, Rate(onTime, timed), Rate(early, timed), Rate(onTheSpot, instant), overdue,
+            completed > 0 && workingDay > TimeSpan.Zero ? Math.Round(workingMsSum / (double)completed / workingDay.TotalMilliseconds, 4) : null);
+    }
+}
 
 public static class CaseIndicators
 {
@@ -46,17 +56,8 @@ public static class CaseIndicators
             Overdue = g.LongCount(c => (c.PromisedDue ?? c.LegalDue) != null && (c.PromisedDue ?? c.LegalDue) < now),
         }).FirstOrDefaultAsync(ct);
 
-        var completed = ended?.Completed ?? 0;
-        var timed = ended?.Timed ?? 0;
-        var instant = ended?.Instant ?? 0;
-        double? Rate(long part, long whole) => whole > 0 ? Math.Round(part / (double)whole, 4) : null;
-        return new CaseIndicatorReport(
-            (ended?.Cases ?? 0) + (openCounts?.Cases ?? 0),
-            completed,
-            Rate(ended?.OnTime ?? 0, timed),
-            Rate(ended?.Early ?? 0, timed),
-            Rate(ended?.OnTheSpot ?? 0, instant),
-            (ended?.Late ?? 0) + (openCounts?.Overdue ?? 0),
-            completed > 0 && workingDay > TimeSpan.Zero ? Math.Round(ended!.Sum / (double)completed / workingDay.TotalMilliseconds, 4) : null);
+        return CaseIndicatorReport.Of(
+            (ended?.Cases ?? 0) + (openCounts?.Cases ?? 0), ended?.Completed ?? 0, ended?.Timed ?? 0, ended?.OnTime ?? 0, ended?.Early ?? 0,
+            ended?.Instant ?? 0, ended?.OnTheSpot ?? 0, (ended?.Late ?? 0) + (openCounts?.Overdue ?? 0), ended?.Sum ?? 0, workingDay);
     }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Bpm.Server.Cli;
+using Bpm.Server.Tests.Cli;
 
 namespace Bpm.Server.Tests.Api;
 
@@ -91,6 +93,39 @@ public abstract class SupervisionApiScenarios(ApiFixture fixture)
         await Problem(await supervisor.GetAsync("/api/supervision/node-timing?from=21/11/2026"), HttpStatusCode.BadRequest, "bad-date");
         await Problem(await supervisor.GetAsync("/api/supervision/indicators?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest, "bad-window");
         await Problem(await Server.As(People.Analyst).GetAsync("/api/supervision/indicators"), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Verify_answers_the_rollup_and_journal_indicators_side_by_side_for_supervisors_only()
+    {
+        await AcceptedPermitAsync();
+        var supervisor = Server.As(People.Supervisor);
+        var query = $"power={Permit}&from=2020-01-01&to=2099-12-31";
+
+        var verify = await Json(await supervisor.GetAsync($"/api/supervision/indicators/verify?{query}"), HttpStatusCode.OK);
+        var indicators = await Json(await supervisor.GetAsync($"/api/supervision/indicators?{query}"), HttpStatusCode.OK);
+        Assert.True(JsonNode.DeepEquals(indicators, verify["fromRollups"]), verify.ToJsonString());
+        // Every case here was made by commands, so the journal tells the same story as the rows and the rollups.
+        Assert.True(JsonNode.DeepEquals(verify["fromRollups"], verify["fromJournal"]), verify.ToJsonString());
+        Assert.Empty(verify["differences"]!.AsArray());
+        Assert.True((long)verify["journaled"]! >= 1);
+        Assert.True((long)verify["fromJournal"]!["cases"]! >= 1);
+
+        await Problem(await Server.As(People.FireHandler).GetAsync($"/api/supervision/indicators/verify?{query}"), HttpStatusCode.Forbidden);
+
+        // `bpm indicators --verify` against the server: the same comparison as a table, exit 0 when nothing differs.
+        var slice = new IndicatorsCommand.Slice(Permit, null, "2020-01-01", "2099-12-31");
+        var console = new CliTestConsole();
+        Assert.Equal(IndicatorsCommand.Ok, await IndicatorsCommand.InvokeAsync(Server.Address.ToString(), Server.Token(People.Supervisor), null, true,
+            slice, console, _ => null, CancellationToken.None));
+        Assert.Contains("按时办结率", console.Output);
+        Assert.Contains("0 difference(s)", console.Output);
+        Assert.Equal(IndicatorsCommand.Refused, await IndicatorsCommand.InvokeAsync(Server.Address.ToString(), Server.Token(People.FireHandler), null, true,
+            slice, new CliTestConsole(), _ => null, CancellationToken.None));
+        Assert.Equal(IndicatorsCommand.Usage, await IndicatorsCommand.InvokeAsync(Server.Address.ToString(), Server.Token(People.Supervisor), null, false,
+            slice, new CliTestConsole(), _ => null, CancellationToken.None));
+        await Problem(await supervisor.GetAsync("/api/supervision/indicators/verify?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest, "bad-window");
+        await Problem(await supervisor.GetAsync("/api/supervision/indicators/verify?to=yesterday"), HttpStatusCode.BadRequest, "bad-date");
     }
 
     private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)

@@ -1532,6 +1532,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/supervision/indicators/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The case-level indicators from the rollups and replayed from the journal alone, with every case whose row and journal disagree
+         * @description Same filters as /supervision/indicators. fromRollups is what that endpoint answers; fromJournal recomputes each figure from the cases' journal entries (applied, accepted, special-procedure-ended, extended, case-ended) on the working-day calendar; differences lists, per case, each fact (endedAt, status, result, acceptedAt, promisedDue, legalDue, workingMs, or a broken journal chain) where the stored case (what the rollups counted) and its journal disagree. Cases with no journal (generated history) count as unjournaled and only in fromRollups.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    power?: string;
+                    department?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IndicatorVerification"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/supervision/light-board": {
         parameters: {
             query?: never;
@@ -2984,6 +3028,22 @@ export interface components {
             message: string;
             /** Format: int32 */
             attempts: number | string;
+        };
+        IndicatorDifference: {
+            /** Format: uuid */
+            caseId: string;
+            field: string;
+            rollup: null | string;
+            journal: null | string;
+        };
+        IndicatorVerification: {
+            fromRollups: components["schemas"]["CaseIndicatorReport"];
+            fromJournal: components["schemas"]["CaseIndicatorReport"];
+            differences: components["schemas"]["IndicatorDifference"][];
+            /** Format: int64 */
+            journaled: number | string;
+            /** Format: int64 */
+            unjournaled: number | string;
         };
         JournalVerification: {
             /** Format: uuid */

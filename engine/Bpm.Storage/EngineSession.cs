@@ -93,6 +93,9 @@ public sealed class EngineSession : IEngineSession
             }
             // A visit closed or a case ended: the supervision rollups change in the same transaction as the state.
             await using var transaction = await _context.Database.BeginTransactionAsync(cancellationToken);
+            // No savepoint around SaveChanges (EF adds one inside a user transaction, two round trips): a failure
+            // rolls the whole command back anyway, and the command is retried from a fresh load.
+            _context.Database.AutoSavepointsEnabled = false;
             await _context.SaveChangesAsync(cancellationToken);
             await RollupWriter.ApplyAsync(_context, rollups, cancellationToken);
             await transaction.CommitAsync(cancellationToken);

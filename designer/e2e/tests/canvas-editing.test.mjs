@@ -23,7 +23,17 @@ async function opened(page, code) {
  * Clicks a point of a flow's drawn path, `along` its length (the centre of an edge's bounding box is often beside a
  * routed line; flows leaving one box share their first stretch).
  */
+/** Waits until the canvas stops moving (an undo or a fit may pan it with an animation), so a computed point stays put. */
+async function viewportSettled(page) {
+  await page.waitForFunction(() => new Promise((resolve) => {
+    const transform = () => document.querySelector('.react-flow__viewport')?.style.transform ?? '';
+    const before = transform();
+    setTimeout(() => resolve(transform() === before), 250);
+  }), null, { timeout: 10_000, polling: 50 });
+}
+
 async function clickEdge(page, edgeId, along = 0.5) {
+  await viewportSettled(page);
   const at = await page.evaluate(([id, along]) => {
     const g = document.querySelector(`[data-testid="rf__edge-${CSS.escape(id)}"]`);
     const path = g?.querySelector('path.react-flow__edge-path');

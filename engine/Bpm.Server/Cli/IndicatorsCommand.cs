@@ -56,23 +56,8 @@ public static class IndicatorsCommand
             return Usage;
         }
         using var client = ServerClient.Create(connection!);
-        ServerReply<IndicatorVerification> reply;
-        try
-        {
-            reply = await client.VerifyIndicatorsAsync(QueryString(slice), ct);
-        }
-        catch (ServerUnreachableException e)
-        {
-            console.MarkupLineInterpolated($"[red]indicators: {e.Message}[/]");
-            return Unreachable;
-        }
-        if (reply.Problem is { } problem)
-        {
-            console.MarkupLineInterpolated($"[red]indicators: the server refused: {problem.Status} {problem.Title}{(problem.Code is null ? "" : $" ({problem.Code})")}[/]");
-            if (problem.Detail is { Length: > 0 } detail) console.MarkupLineInterpolated($"[red]  {detail}[/]");
-            return problem.Status == 400 ? Usage : Refused;
-        }
-        return Print(reply.Value!, console);
+        var (verification, exit) = await ServerQuery.AskAsync("indicators", () => client.VerifyIndicatorsAsync(QueryString(slice), ct), console);
+        return verification is null ? exit : Print(verification, console);
     }
 
     private static async Task<int> FromDatabaseAsync(string database, Slice slice, IAnsiConsole console, CancellationToken ct)

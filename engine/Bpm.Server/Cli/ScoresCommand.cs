@@ -31,23 +31,8 @@ public static class ScoresCommand
 
     public static async Task<int> RunAsync(ServerClient client, string? quarter, string? department, bool details, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        ServerReply<List<ScoreReply>> reply;
-        try
-        {
-            reply = await client.ScoresAsync(quarter, department, cancellationToken);
-        }
-        catch (ServerUnreachableException e)
-        {
-            console.MarkupLineInterpolated($"[red]scores: {e.Message}[/]");
-            return Unreachable;
-        }
-        if (reply.Problem is { } problem)
-        {
-            console.MarkupLineInterpolated($"[red]scores: the server refused: {problem.Status} {problem.Title}{(problem.Code is null ? "" : $" ({problem.Code})")}[/]");
-            if (problem.Detail is { Length: > 0 } detail) console.MarkupLineInterpolated($"[red]  {detail}[/]");
-            return problem.Status == 400 ? Usage : Refused;
-        }
-        var scores = reply.Value!;
+        var (scores, exit) = await ServerQuery.AskAsync("scores", () => client.ScoresAsync(quarter, department, cancellationToken), console);
+        if (scores is null) return exit;
         if (scores.Count == 0)
         {
             console.MarkupLineInterpolated($"no deductions in {quarter ?? "this quarter"}: every department keeps its full score");

@@ -31,27 +31,10 @@ public static class StatusCommand
 
     public static async Task<int> RunAsync(ServerClient client, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        ServerReply<List<PowerReply>> reply;
-        try
-        {
-            reply = await client.ListAllPowersAsync(cancellationToken);
-        }
-        catch (ServerUnreachableException e)
-        {
-            console.MarkupLineInterpolated($"[red]status: {e.Message}[/]");
-            return Unreachable;
-        }
-        if (reply.Problem is { } problem)
-        {
-            var code = problem.Code is null ? "" : $" ({problem.Code})";
-            console.MarkupLineInterpolated($"[red]status: the server refused: {problem.Status} {problem.Title}{code}[/]");
-            if (problem.Detail is { Length: > 0 } detail) console.MarkupLineInterpolated($"[red]  {detail}[/]");
-            if (ServerClient.IsUnauthorized(problem))
-                console.MarkupLineInterpolated($"[grey]  sign in: pass --token or set {ServerConnection.TokenVariable}[/]");
-            return Refused;
-        }
+        var (listed, exit) = await ServerQuery.AskAsync("status", () => client.ListAllPowersAsync(cancellationToken), console);
+        if (listed is null) return exit;
 
-        var powers = reply.Value!.OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+        var powers = listed.OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
         if (powers.Count == 0)
         {
             console.MarkupLineInterpolated($"no powers published on {client.Server}");

@@ -53,23 +53,9 @@ public static class TimingCommand
             return Usage;
         }
         using var client = ServerClient.Create(connection!);
-        ServerReply<NodeTimingReport> reply;
-        try
-        {
-            reply = await client.NodeTimingAsync(QueryString(slice), ct);
-        }
-        catch (ServerUnreachableException e)
-        {
-            console.MarkupLineInterpolated($"[red]timing: {e.Message}[/]");
-            return Unreachable;
-        }
-        if (reply.Problem is { } problem)
-        {
-            console.MarkupLineInterpolated($"[red]timing: the server refused: {problem.Status} {problem.Title}{(problem.Code is null ? "" : $" ({problem.Code})")}[/]");
-            if (problem.Detail is { Length: > 0 } detail) console.MarkupLineInterpolated($"[red]  {detail}[/]");
-            return problem.Status == 400 ? Usage : Refused;
-        }
-        Print(reply.Value!, slice, console);
+        var (report, exit) = await ServerQuery.AskAsync("timing", () => client.NodeTimingAsync(QueryString(slice), ct), console);
+        if (report is null) return exit;
+        Print(report, slice, console);
         return Ok;
     }
 

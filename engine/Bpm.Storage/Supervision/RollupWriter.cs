@@ -43,10 +43,10 @@ internal static class RollupWriter
                 : context.Cases.Local.FirstOrDefault(c => c.Id == visit.CaseId) is { } @case ? TimingResolution.OutcomeOf(@case) : "";
             changes.Visits.Add(TimingResolution.Of(visit, outcome));
         }
+        var closingIds = closing?.Select(v => v.Id).ToHashSet() ?? [];
         foreach (var @case in ending ?? [])
         {
             // Visits closed by earlier commands were counted under "still running": move them to the case's result.
-            var closingIds = closing?.Select(v => v.Id).ToHashSet() ?? [];
             var earlier = await context.NodeVisits.AsNoTracking()
                 .Where(v => v.CaseId == @case.Id && v.LeftAt != null)
                 .ToListAsync(ct);

@@ -429,6 +429,12 @@ public abstract class BpmDbContext : DbContext
             e.Property(x => x.Outcome).HasMaxLength(CodeLength);
         });
 
+        modelBuilder.Entity<RollupFeedEntry>(e =>
+        {
+            e.ToTable("rollup_feed");
+            e.HasKey(x => x.Seq).HasName("pk_rollup_feed");
+        });
+
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
             foreach (var property in entity.GetProperties())
@@ -441,6 +447,8 @@ public abstract class BpmDbContext : DbContext
                 }
             }
         }
+        // The one key the database numbers: the feed's order is the order the rows were written in.
+        modelBuilder.Entity<RollupFeedEntry>().Property(x => x.Seq).ValueGeneratedOnAdd();
     }
 
     /// <summary>PowerCode → power_code, DefinitionVersionId → definition_version_id.</summary>

@@ -84,21 +84,10 @@ public sealed class EngineSession : IEngineSession
     {
         try
         {
-            var rollups = await RollupWriter.CollectAsync(_context, cancellationToken);
-            if (rollups is null)
-            {
-                // SaveChanges wraps its statements in one transaction (when there is more than one).
-                await _context.SaveChangesAsync(cancellationToken);
-                return;
-            }
-            // A visit closed or a case ended: the supervision rollups change in the same transaction as the state.
-            await using var transaction = await _context.Database.BeginTransactionAsync(cancellationToken);
-            // No savepoint around SaveChanges (EF adds one inside a user transaction, two round trips): a failure
-            // rolls the whole command back anyway, and the command is retried from a fresh load.
-            _context.Database.AutoSavepointsEnabled = false;
+            // A visit closed or a case ended: a rollup feed row joins the same batch, counted later (RollupFeed).
+            RollupFeed.Record(_context);
+            // SaveChanges wraps its statements in one transaction (when there is more than one).
             await _context.SaveChangesAsync(cancellationToken);
-            await RollupWriter.ApplyAsync(_context, rollups, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (SaveErrors.Translate(_context, e) is { } translated)
         {

@@ -36,6 +36,7 @@ internal static class Report
         s.AppendLine("  " + Cpu(raw.Cpu, "commit"));
         s.AppendLine();
         AppendEngine(s, "engine: joint-approval cases end to end (XK00301001, 8 commands each)", r.Engine);
+        s.AppendLine($"  rollup pump alongside: {N(r.Rollups.FoldedDuringRun)} feed rows counted during the run, {N(r.Rollups.BacklogAtEnd)} left at its end (counted in {N(r.Rollups.CatchUpMs, 0)} ms)");
         s.AppendLine($"  ratio commands/s ÷ raw commits/s   {N(r.Ratio, 3)}   (target ≥ {N(TargetRatio, 1)}: {(r.Ratio >= TargetRatio ? "met" : "MISSED")})");
         if (r.Profile is { } p)
         {

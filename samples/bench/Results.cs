@@ -33,9 +33,13 @@ public sealed record ProviderResult(
     EngineRunResult Engine,
     // engine commands/s ÷ raw commits/s, both with the same clients on the same database
     double Ratio,
+    RollupPumpResult Rollups,
     ProfileResult? Profile,
     MemoryResult? Memory,
     EngineRunResult? AfterOpenCases);
+
+/// <summary>The rollup pump beside the engine run: feed rows it counted meanwhile, rows left at the end and how long counting them took.</summary>
+public sealed record RollupPumpResult(long FoldedDuringRun, int BacklogAtEnd, double CatchUpMs);
 
 public sealed record RawResult(int Clients, double Seconds, long Commits, double CommitsPerSecond, LatencySummary Latency, CpuUse Cpu);
 

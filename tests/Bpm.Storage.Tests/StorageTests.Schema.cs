@@ -14,6 +14,7 @@ public abstract partial class StorageTests
     private const string NotificationsMigration = "20261121000004_Notifications";
     private const string AnalyticsMigration = "20261121000005_Analytics";
     private const string OversightMigration = "20261121000006_Oversight";
+    private const string RollupFeedMigration = "20261121000007_RollupFeed";
 
     [Fact]
     public async Task Migrating_a_fresh_database_creates_exactly_what_the_model_maps()
@@ -31,7 +32,7 @@ public abstract partial class StorageTests
             [
                 "case_documents", "case_indicator_rollups", "case_timers", "cases", "command_receipts", "complaints", "definition_drafts",
                 "definition_versions", "fee_charges", "incidents", "journal_entries", "message_reads", "node_timing_histograms",
-                "node_visits", "outbox_messages", "penalty_points", "ratings", "rule_hits", "supervision_orders", "suspensions", "tokens",
+                "node_visits", "outbox_messages", "penalty_points", "ratings", "rollup_feed", "rule_hits", "supervision_orders", "suspensions", "tokens",
                 "user_messages", "warnings", "webhook_attempts", "webhook_deliveries", "webhook_subscriptions", "work_items",
             ],
             actual.Tables);
@@ -50,7 +51,7 @@ public abstract partial class StorageTests
         Assert.Equal(before.Columns, after.Columns);
         Assert.Equal(before.Indexes, after.Indexes);
         await using var context = Store.CreateContext();
-        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration, NotificationsMigration, AnalyticsMigration, OversightMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration, NotificationsMigration, AnalyticsMigration, OversightMigration, RollupFeedMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Empty(await context.Database.GetPendingMigrationsAsync(Ct));
     }
 

@@ -144,7 +144,7 @@ public abstract partial class StorageTests
     }
 
     [Fact]
-    public async Task A_case_that_ends_moves_its_earlier_visits_under_its_outcome_in_the_same_save()
+    public async Task A_case_that_ends_after_its_visits_were_counted_moves_them_under_its_outcome()
     {
         var (_, a) = await SeedTimingAsync();
         await using (var db = Store.CreateContext())
@@ -172,6 +172,84 @@ public abstract partial class StorageTests
         Assert.NotEmpty(running);
         Assert.All(running, r => Assert.Equal((0L, 0L), (r.Visits, r.WorkingMsSum)));
         Assert.Empty(NodeTiming.Merge(running.Select(r => r.Histogram)));
+    }
+
+    [Fact]
+    public async Task A_save_only_notes_what_it_closed_and_folding_counts_each_visit_once()
+    {
+        await SeedTimingAsync();
+        await using var db = Store.CreateContext();
+        // Six closed visits (the cancelled one too: counting rules apply when folding), nothing counted yet.
+        Assert.Equal(6, await RollupFeed.BacklogAsync(db, Ct));
+        Assert.Empty(db.Set<NodeTimingHistogram>().ToList());
+
+        var fold = await RollupFeed.FoldAsync(db, 4, Ct);
+        Assert.Equal((4, 4, 0), (fold.Entries, fold.Visits, fold.Cases));
+        Assert.Equal(2, await RollupFeed.BacklogAsync(db, Ct));
+        var rest = await RollupFeed.CatchUpAsync(db, Ct);
+        Assert.Equal(2, rest.Entries);
+        Assert.Equal(0, await RollupFeed.BacklogAsync(db, Ct));
+        Assert.Equal(0, (await RollupFeed.FoldAsync(db, 4, Ct)).Entries);
+
+        var review = Assert.Single((await NodeTiming.QueryAsync(db, new NodeTimingFilter(PowerCode: "TT001"), SupervisionNow, SevenHours, Ct)).Rows);
+        Assert.Equal(5, review.Completed); // the cancelled visit noted, not counted
+        // Four visits finished on 11/18 (Beijing) under one day row per cube: merged into one upsert each.
+        var day = db.Set<NodeTimingHistogram>().Single(r => r.Period == 20261118 && r.Handler == TimingResolution.All && r.CaseOutcome == TimingResolution.All);
+        Assert.Equal(4, day.Visits);
+        Assert.Equal([(10, 1L), (20, 2L), (35, 1L)], NodeTiming.Merge([day.Histogram]));
+    }
+
+    [Fact]
+    public async Task Folders_running_at_once_count_every_visit_exactly_once()
+    {
+        var (definition, a) = await SeedTimingAsync();
+        for (var save = 0; save < 10; save++)
+            await SaveAsync(Enumerable.Range(0, 12).Select(i => TimingVisit(a, "c", "2026-11-17 01:00", "2026-11-18 02:00", 0.1 * (i + 1), "2026-11-19 09:30")));
+        Assert.Equal(126, await BacklogAsync());
+
+        // Three folders (a pump and two queries catching up, say), small batches, each on its own connection.
+        var folded = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            await using var db = Store.CreateContext();
+            return (await RollupFeed.CatchUpAsync(db, Ct, batchSize: 7)).Entries;
+        })));
+
+        Assert.Equal(126, folded.Sum());
+        Assert.Equal(0, await BacklogAsync());
+        await using var check = Store.CreateContext();
+        var review = Assert.Single((await NodeTiming.QueryAsync(check, new NodeTimingFilter(PowerCode: definition.PowerCode), SupervisionNow, SevenHours, Ct)).Rows);
+        Assert.Equal(125, review.Completed);
+        Assert.Equal(125, NodeTiming.Merge(check.Set<NodeTimingHistogram>().Where(r => r.Period == 202611 * 100 && r.Handler == TimingResolution.All
+            && r.CaseOutcome == TimingResolution.All).Select(r => r.Histogram).ToList()).Sum(b => b.Count));
+    }
+
+    [Fact]
+    public async Task A_case_that_ends_before_its_visits_are_counted_files_them_under_its_outcome_only()
+    {
+        var (_, a) = await SeedTimingAsync();
+        await using (var session = Store.OpenSession())
+        {
+            var snapshot = (await session.LoadCaseAsync(a.Id, Ct))!;
+            snapshot.Case.Status = CaseStatus.Completed;
+            snapshot.Case.Result = "准予";
+            snapshot.Case.EndedAt = Utc("2026-11-19 02:00");
+            snapshot.Case.WorkingMs = 14 * 3_600_000L;
+            snapshot.Case.Revision++;
+            await session.SaveAsync(Ct);
+        }
+
+        await using var db = Store.CreateContext();
+        var granted = Assert.Single((await NodeTiming.QueryAsync(db, new NodeTimingFilter(Outcome: "准予"), SupervisionNow, SevenHours, Ct)).Rows);
+        Assert.Equal(5, granted.Completed);
+        // Counted once, under the result: no row was ever written under "still running".
+        Assert.Empty(db.Set<NodeTimingHistogram>().Where(r => r.CaseOutcome == "").ToList());
+        Assert.Equal(1, (await CaseIndicators.QueryAsync(db, new IndicatorFilter(PowerCode: "TT001"), SupervisionNow, SevenHours, Ct)).Completed);
+    }
+
+    private async Task<int> BacklogAsync()
+    {
+        await using var db = Store.CreateContext();
+        return await RollupFeed.BacklogAsync(db, Ct);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Bpm.Engine;
 using Bpm.Engine.Ports;
 using Bpm.Engine.Time;
+using Bpm.Server.Analytics;
 using Bpm.Server.Api;
 using Bpm.Server.Notifications;
 using Bpm.Server.Scheduling;
@@ -105,6 +106,7 @@ public static class ServerHost
             }
         });
         services.AddAuthorization(policies => BpmPolicies.Add(policies));
+        services.AddHostedService<RollupPump>(); // counts closed visits into the supervision rollups; Bpm:Rollups:IntervalMs
         services.AddNotifications(builder.Configuration); // webhooks and in-app messages from the outbox; Bpm:Notifications
         if (settings.RunTimers)
             services.AddTimerScheduling(new TimerSchedulingOptions

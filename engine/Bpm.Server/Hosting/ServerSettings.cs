@@ -33,6 +33,8 @@ public sealed record ServerSettings
     public string? DesignerDirectory { get; init; }
     public TimeSpan TimerInterval { get; init; } = TimeSpan.FromSeconds(1);
     public bool RunTimers { get; init; } = true;
+    /// <summary>How often the rollup pump looks for closed visits to count (it carries on at once while a batch was full).</summary>
+    public TimeSpan RollupInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     public static ServerSettings From(IConfiguration configuration)
     {
@@ -63,6 +65,7 @@ public sealed record ServerSettings
             DesignerDirectory = bpm["Designer"] ?? (root is null ? null : Path.Combine(root, "designer", "dist")),
             TimerInterval = TimeSpan.FromMilliseconds(bpm.GetValue("Timers:IntervalMs", 1000)),
             RunTimers = bpm.GetValue("Timers:Enabled", true),
+            RollupInterval = TimeSpan.FromMilliseconds(bpm.GetValue("Rollups:IntervalMs", 500)),
         };
     }
 

@@ -31,6 +31,8 @@ public static class CaseIndicators
 {
     public static async Task<CaseIndicatorReport> QueryAsync(BpmDbContext db, IndicatorFilter filter, DateTime now, TimeSpan workingDay, CancellationToken ct)
     {
+        // Count what committed commands left in the feed first: the answer includes every one of them.
+        await RollupFeed.CatchUpAsync(db, ct);
         var window = new SupervisionWindow(filter.From, filter.To);
         var rollups = db.Set<CaseIndicatorRollup>().AsNoTracking();
         if (filter.From is not null) rollups = rollups.Where(r => r.Day >= window.FromDay);

@@ -48,6 +48,8 @@ public static class NodeTiming
 
     public static async Task<NodeTimingReport> QueryAsync(BpmDbContext db, NodeTimingFilter filter, DateTime now, TimeSpan workingDay, CancellationToken ct)
     {
+        // Count what committed commands left in the feed first: the answer includes every one of them.
+        await RollupFeed.CatchUpAsync(db, ct);
         var window = new SupervisionWindow(filter.From, filter.To);
         var all = db.Set<NodeTimingHistogram>().AsNoTracking();
         var (from, to) = (filter.From, filter.To);

@@ -28,6 +28,8 @@ public static class RollupRebuild
         await using (var db = store.CreateContext())
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            // The feed's rows are recounted from the visits below; folding them as well would count them twice.
+            await db.Set<RollupFeedEntry>().ExecuteDeleteAsync(ct);
             await db.Set<NodeTimingHistogram>().ExecuteDeleteAsync(ct);
             await db.Set<CaseIndicatorRollup>().ExecuteDeleteAsync(ct);
             await transaction.CommitAsync(ct);

@@ -1,111 +1,65 @@
 using System.Data.Common;
 using Bpm.Engine.State;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Bpm.Storage.Supervision;
 
 /// <summary>
-/// Keeps the supervision rollups in step with the engine's state inside the command's own transaction: what
-/// <see cref="EngineSession.SaveAsync"/> is about to write is read from the change tracker (visits that close, cases
-/// that end), and the rollup rows are added to with atomic upserts after the state rows are written, before the
-/// commit. Two commands closing visits of the same node at once both add: the upsert adds on the database, it never
-/// reads a count and writes it back.
+/// Adds counted visits and cases to the supervision rollups with atomic upserts: rows that land on the same histogram
+/// (or indicator) key are merged first, so each key is written once per call. Two writers adding to the same row
+/// both add: the upsert adds on the database, it never reads a count and writes it back. Called by
+/// <see cref="RollupFeed"/> (folding the feed) and <see cref="RollupRebuild"/>, inside their transaction.
 /// </summary>
 internal static class RollupWriter
 {
-    /// <summary>The rollup changes a save implies, computed before SaveChanges (afterwards the originals are gone).</summary>
-    public static async Task<RollupChanges?> CollectAsync(BpmDbContext context, CancellationToken ct)
-    {
-        List<NodeVisit>? closing = null;
-        List<Case>? ending = null;
-        foreach (var entry in context.ChangeTracker.Entries())
-        {
-            switch (entry.Entity)
-            {
-                case NodeVisit visit when visit.LeftAt is not null && (entry.State == EntityState.Added || WasOpen(entry)):
-                    (closing ??= []).Add(visit);
-                    break;
-                case Case @case when @case.IsOver && @case.EndedAt is not null && (entry.State == EntityState.Added || WasRunning(entry)):
-                    (ending ??= []).Add(@case);
-                    break;
-            }
-        }
-        if (closing is null && ending is null) return null;
-
-        var changes = new RollupChanges();
-        var endingIds = ending?.ToDictionary(c => c.Id) ?? [];
-        foreach (var visit in closing ?? [])
-        {
-            if (!TimingResolution.Counts(visit)) continue;
-            var outcome = endingIds.TryGetValue(visit.CaseId, out var ended) ? TimingResolution.OutcomeOf(ended)
-                : context.Cases.Local.FirstOrDefault(c => c.Id == visit.CaseId) is { } @case ? TimingResolution.OutcomeOf(@case) : "";
-            changes.Visits.Add(TimingResolution.Of(visit, outcome));
-        }
-        var closingIds = closing?.Select(v => v.Id).ToHashSet() ?? [];
-        foreach (var @case in ending ?? [])
-        {
-            // Visits closed by earlier commands were counted under "still running": move them to the case's result.
-            var earlier = await context.NodeVisits.AsNoTracking()
-                .Where(v => v.CaseId == @case.Id && v.LeftAt != null)
-                .ToListAsync(ct);
-            foreach (var visit in earlier.Where(v => !closingIds.Contains(v.Id) && TimingResolution.Counts(v)))
-            {
-                changes.Visits.Add(TimingResolution.Of(visit, "", sign: -1) with { OutcomeRowsOnly = true });
-                changes.Visits.Add(TimingResolution.Of(visit, TimingResolution.OutcomeOf(@case)) with { OutcomeRowsOnly = true });
-            }
-            var definition = context.DefinitionVersions.Local.FirstOrDefault(d => d.Id == @case.DefinitionVersionId)
-                ?? await context.DefinitionVersions.AsNoTracking().FirstOrDefaultAsync(d => d.Id == @case.DefinitionVersionId, ct);
-            changes.Cases.Add(TimingResolution.Of(@case, definition?.Subject ?? "", definition is not null && TimingResolution.IsInstant(definition)));
-        }
-        return changes.IsEmpty ? null : changes;
-    }
-
-    public static async Task ApplyAsync(BpmDbContext context, RollupChanges changes, CancellationToken ct)
+    /// <summary>Writes the changes; returns how many histogram and indicator rows were upserted.</summary>
+    public static async Task<int> ApplyAsync(BpmDbContext context, RollupChanges changes, CancellationToken ct)
     {
         var connection = context.Database.GetDbConnection();
         var transaction = context.Database.CurrentTransaction?.GetDbTransaction();
-        if (changes.Visits.Count > 0)
+        var histograms = HistogramDelta.Merge(changes.Visits);
+        if (histograms.Count > 0)
         {
-            // Every histogram row the visits touch, one upsert each, sent as one batch: one round trip per save.
+            // One upsert per histogram row, sent as one batch: one round trip.
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             var sql = new System.Text.StringBuilder();
-            var upsert = context.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? PostgresHistogramUpsert : SqliteHistogramUpsert;
-            // Rows in one global order: two saves touching the same rows lock them in the same order and never deadlock.
-            var rows = changes.Visits.SelectMany(visit => visit.Rows().Select(row => (Visit: visit, row.Period, row.Handler, row.CaseOutcome)))
-                .OrderBy(r => r.Period).ThenBy(r => r.Visit.PowerCode, StringComparer.Ordinal).ThenBy(r => r.Visit.Version)
-                .ThenBy(r => r.Visit.NodeId, StringComparer.Ordinal).ThenBy(r => r.Visit.Department, StringComparer.Ordinal)
-                .ThenBy(r => r.Handler, StringComparer.Ordinal).ThenBy(r => r.CaseOutcome, StringComparer.Ordinal);
+            var upsert = RollupFeed.IsPostgres(context) ? PostgresHistogramUpsert : SqliteHistogramUpsert;
             var n = 0;
-            foreach (var (visit, period, handler, outcome) in rows)
+            foreach (var row in histograms)
             {
                 var p = $"r{n}_";
                 sql.Append(upsert.Replace("@", "@" + p)).Append(";\n");
-                Add(command, p + "period", period);
-                Add(command, p + "power", visit.PowerCode);
-                Add(command, p + "version", visit.Version);
-                Add(command, p + "node", visit.NodeId);
-                Add(command, p + "department", visit.Department);
-                Add(command, p + "handler", handler);
-                Add(command, p + "outcome", outcome);
-                Add(command, p + "visits", (long)visit.Sign);
-                Add(command, p + "timed", visit.Timed ? visit.Sign : 0L);
-                Add(command, p + "on_time", visit.OnTime ? visit.Sign : 0L);
-                Add(command, p + "early", visit.Early ? visit.Sign : 0L);
-                Add(command, p + "late", visit.Timed && !visit.OnTime ? visit.Sign : 0L);
-                Add(command, p + "sum", visit.Sign * visit.WorkingMs);
-                Add(command, p + "max", visit.Sign > 0 ? visit.WorkingMs : 0L);
-                Add(command, p + "bucket", visit.Bucket.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                Add(command, p + "delta", (long)visit.Sign);
-                Add(command, p + "histogram", $"{{\"{visit.Bucket}\":{visit.Sign}}}");
+                Add(command, p + "period", row.Period);
+                Add(command, p + "power", row.PowerCode);
+                Add(command, p + "version", row.Version);
+                Add(command, p + "node", row.NodeId);
+                Add(command, p + "department", row.Department);
+                Add(command, p + "handler", row.Handler);
+                Add(command, p + "outcome", row.CaseOutcome);
+                Add(command, p + "visits", row.Visits);
+                Add(command, p + "timed", row.Timed);
+                Add(command, p + "on_time", row.OnTime);
+                Add(command, p + "early", row.Early);
+                Add(command, p + "late", row.Late);
+                Add(command, p + "sum", row.WorkingMsSum);
+                Add(command, p + "max", row.WorkingMsMax);
+                Add(command, p + "histogram", row.HistogramJson());
                 n++;
             }
             command.CommandText = sql.ToString();
             await command.ExecuteNonQueryAsync(ct);
         }
-        foreach (var row in changes.Cases)
+        var cases = changes.Cases.GroupBy(c => (c.Day, c.PowerCode, c.Department, c.Outcome)).Select(g => g.Aggregate((a, b) => new CaseIndicatorRollup
+        {
+            Day = a.Day, PowerCode = a.PowerCode, Department = a.Department, Outcome = a.Outcome,
+            Cases = a.Cases + b.Cases, Completed = a.Completed + b.Completed, Timed = a.Timed + b.Timed, OnTime = a.OnTime + b.OnTime,
+            Early = a.Early + b.Early, Late = a.Late + b.Late, Instant = a.Instant + b.Instant,
+            InstantOnTheSpot = a.InstantOnTheSpot + b.InstantOnTheSpot, WorkingMsSum = a.WorkingMsSum + b.WorkingMsSum,
+        })).OrderBy(r => r.Day).ThenBy(r => r.PowerCode, StringComparer.Ordinal).ThenBy(r => r.Department, StringComparer.Ordinal)
+            .ThenBy(r => r.Outcome, StringComparer.Ordinal).ToList();
+        foreach (var row in cases)
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -125,6 +79,7 @@ internal static class RollupWriter
             Add(command, "sum", row.WorkingMsSum);
             await command.ExecuteNonQueryAsync(ct);
         }
+        return histograms.Count + cases.Count;
     }
 
     // ON CONFLICT … DO UPDATE with excluded runs on both databases (SQLite 3.24+); only the histogram merge differs:
@@ -146,14 +101,22 @@ internal static class RollupWriter
 
         """;
 
+    // The bucket counts are merged bucket by bucket (a bucket whose count reaches 0 is dropped): PostgreSQL as jsonb,
+    // SQLite with its JSON functions.
     private const string PostgresHistogramUpsert = HistogramInsert + """
-            histogram = jsonb_set(node_timing_histograms.histogram::jsonb, ARRAY[@bucket],
-                to_jsonb(COALESCE((node_timing_histograms.histogram::jsonb ->> @bucket)::bigint, 0) + @delta))::text
+            histogram = COALESCE((SELECT jsonb_object_agg(b.key, b.n) FROM (
+                SELECT e.key, sum(e.value::bigint) AS n FROM (
+                    SELECT key, value FROM jsonb_each_text(node_timing_histograms.histogram::jsonb)
+                    UNION ALL SELECT key, value FROM jsonb_each_text(excluded.histogram::jsonb)) AS e
+                GROUP BY e.key HAVING sum(e.value::bigint) <> 0) AS b), '{}'::jsonb)::text
         """;
 
     private const string SqliteHistogramUpsert = HistogramInsert + """
-            histogram = json_set(node_timing_histograms.histogram, '$."' || @bucket || '"',
-                COALESCE(json_extract(node_timing_histograms.histogram, '$."' || @bucket || '"'), 0) + @delta)
+            histogram = COALESCE((SELECT json_group_object(b.key, b.n) FROM (
+                SELECT e.key AS key, sum(e.value) AS n FROM (
+                    SELECT key, value FROM json_each(node_timing_histograms.histogram)
+                    UNION ALL SELECT key, value FROM json_each(excluded.histogram)) AS e
+                GROUP BY e.key HAVING sum(e.value) <> 0) AS b), '{}')
         """;
 
     private const string CaseUpsert = """
@@ -171,12 +134,6 @@ internal static class RollupWriter
             instant_on_the_spot = case_indicator_rollups.instant_on_the_spot + excluded.instant_on_the_spot,
             working_ms_sum = case_indicator_rollups.working_ms_sum + excluded.working_ms_sum
         """;
-
-    private static bool WasOpen(EntityEntry entry) =>
-        entry.State == EntityState.Modified && entry.Property(nameof(NodeVisit.LeftAt)).OriginalValue is null;
-
-    private static bool WasRunning(EntityEntry entry) =>
-        entry.State == EntityState.Modified && entry.Property(nameof(Case.EndedAt)).OriginalValue is null;
 
     private static void Add(DbCommand command, string name, object value)
     {

@@ -10,7 +10,7 @@ namespace Bpm.Storage.Supervision;
 /// <see cref="TimingResolution.BucketMs"/>: percentiles come from merging a few histograms and one cumulative scan,
 /// never from sorting visits. Each visit is counted in four cubes per period: handler and outcome each either
 /// themselves or <see cref="TimingResolution.All"/>, so a query without a handler or outcome reads one row per node and
-/// period. Kept up to date in the transaction that closes a visit (<see cref="RollupWriter"/>) and written by the
+/// period. Kept up to date by folding the feed of closed visits (<see cref="RollupFeed"/>) and written by the
 /// generator; never recomputed by a sweep.
 /// </summary>
 public sealed class NodeTimingHistogram
@@ -156,5 +156,63 @@ public static class TimingResolution
         return json.RootElement.TryGetProperty("power", out var power)
             && power.TryGetProperty("handling", out var handling)
             && handling.ValueKind == JsonValueKind.String && handling.GetString() == "即办件";
+    }
+}
+
+/// <summary>What a set of visit timings adds to one histogram row: the sum over every timing that lands on its key.</summary>
+internal sealed class HistogramDelta(int period, string powerCode, int version, string nodeId, string department, string handler, string caseOutcome)
+{
+    public int Period { get; } = period;
+    public string PowerCode { get; } = powerCode;
+    public int Version { get; } = version;
+    public string NodeId { get; } = nodeId;
+    public string Department { get; } = department;
+    public string Handler { get; } = handler;
+    public string CaseOutcome { get; } = caseOutcome;
+    public long Visits { get; private set; }
+    public long Timed { get; private set; }
+    public long OnTime { get; private set; }
+    public long Early { get; private set; }
+    public long Late { get; private set; }
+    public long WorkingMsSum { get; private set; }
+    public long WorkingMsMax { get; private set; }
+    public SortedDictionary<int, long> Buckets { get; } = [];
+
+    /// <summary>The rows the timings touch, each key once, in one global order (two writers lock shared rows in the same order).</summary>
+    public static List<HistogramDelta> Merge(IEnumerable<VisitTiming> timings)
+    {
+        var rows = new Dictionary<(int, string, int, string, string, string, string), HistogramDelta>();
+        foreach (var visit in timings)
+        foreach (var (period, handler, outcome) in visit.Rows())
+        {
+            var key = (period, visit.PowerCode, visit.Version, visit.NodeId, visit.Department, handler, outcome);
+            if (!rows.TryGetValue(key, out var row))
+                rows[key] = row = new HistogramDelta(period, visit.PowerCode, visit.Version, visit.NodeId, visit.Department, handler, outcome);
+            row.Add(visit);
+        }
+        return rows.Values.Where(r => !r.IsEmpty)
+            .OrderBy(r => r.Period).ThenBy(r => r.PowerCode, StringComparer.Ordinal).ThenBy(r => r.Version)
+            .ThenBy(r => r.NodeId, StringComparer.Ordinal).ThenBy(r => r.Department, StringComparer.Ordinal)
+            .ThenBy(r => r.Handler, StringComparer.Ordinal).ThenBy(r => r.CaseOutcome, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The bucket counts as the histogram column's JSON, without buckets that net to 0: {"12":3,"40":-1}.</summary>
+    public string HistogramJson() =>
+        "{" + string.Join(",", Buckets.Where(b => b.Value != 0).Select(b => $"\"{b.Key}\":{b.Value}")) + "}";
+
+    private bool IsEmpty => Visits == 0 && Timed == 0 && OnTime == 0 && Early == 0 && Late == 0 && WorkingMsSum == 0 && WorkingMsMax == 0
+                            && Buckets.Values.All(n => n == 0);
+
+    private void Add(VisitTiming visit)
+    {
+        Visits += visit.Sign;
+        Timed += visit.Timed ? visit.Sign : 0;
+        OnTime += visit.OnTime ? visit.Sign : 0;
+        Early += visit.Early ? visit.Sign : 0;
+        Late += visit.Timed && !visit.OnTime ? visit.Sign : 0;
+        WorkingMsSum += visit.Sign * visit.WorkingMs;
+        if (visit.Sign > 0) WorkingMsMax = Math.Max(WorkingMsMax, visit.WorkingMs);
+        Buckets[visit.Bucket] = Buckets.GetValueOrDefault(visit.Bucket) + visit.Sign;
     }
 }

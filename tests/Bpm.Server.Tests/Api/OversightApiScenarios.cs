@@ -240,7 +240,9 @@ public abstract partial class OversightApiScenarios(ApiFixture fixture)
         var today = DateTime.UtcNow;
         var window24 = $"from={today.AddDays(-1):yyyy-MM-ddTHH:mm:ssZ}&to={today.AddDays(1):yyyy-MM-ddTHH:mm:ssZ}";
         Assert.Contains(await ExportAsync("application", window24), r => (string?)r["办件编号"] == (string?)rows[0]["办件编号"]);
-        Assert.DoesNotContain(await ExportAsync("application", $"from={today.AddDays(1):yyyy-MM-dd}&to={today.AddDays(2):yyyy-MM-dd}"), r => (string?)r["办件编号"] == (string?)rows[0]["办件编号"]);
+        // Dates are Beijing dates: after 16:00 UTC, Beijing is already on the next day.
+        var beijingToday = today.AddHours(8).Date;
+        Assert.DoesNotContain(await ExportAsync("application", $"from={beijingToday.AddDays(1):yyyy-MM-dd}&to={beijingToday.AddDays(2):yyyy-MM-dd}"), r => (string?)r["办件编号"] == (string?)rows[0]["办件编号"]);
         await Problem(await Server.As(People.Supervisor).GetAsync("/api/exchange/application"), HttpStatusCode.BadRequest, "window-required");
         await Problem(await Server.As(People.Supervisor).GetAsync($"/api/exchange/nonsense?caseId={caseId}"), HttpStatusCode.NotFound, "unknown-dataset");
         await Problem(await Server.As(People.Supervisor).GetAsync($"/api/exchange/application?caseId={caseId}&format=xml"), HttpStatusCode.BadRequest, "bad-format");

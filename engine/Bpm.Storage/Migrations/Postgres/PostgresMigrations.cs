@@ -28,3 +28,7 @@ public sealed class Analytics() : SchemaMigration(StoreTypes.Postgres, Analytics
 [DbContext(typeof(PostgresBpmDbContext))]
 [Migration(OversightSchema.Id)]
 public sealed class Oversight() : SchemaMigration(StoreTypes.Postgres, OversightSchema.Up, OversightSchema.Down);
+
+[DbContext(typeof(PostgresBpmDbContext))]
+[Migration(RollupFeedSchema.Id)]
+public sealed class RollupFeedTable() : SchemaMigration(StoreTypes.Postgres, RollupFeedSchema.Up, RollupFeedSchema.Down);

@@ -28,3 +28,7 @@ public sealed class Analytics() : SchemaMigration(StoreTypes.Sqlite, AnalyticsSc
 [DbContext(typeof(SqliteBpmDbContext))]
 [Migration(OversightSchema.Id)]
 public sealed class Oversight() : SchemaMigration(StoreTypes.Sqlite, OversightSchema.Up, OversightSchema.Down);
+
+[DbContext(typeof(SqliteBpmDbContext))]
+[Migration(RollupFeedSchema.Id)]
+public sealed class RollupFeedTable() : SchemaMigration(StoreTypes.Sqlite, RollupFeedSchema.Up, RollupFeedSchema.Down);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Bpm.Storage;
 
 /// <summary>
-/// Loads a case's live state in one round trip: one command of eight SELECTs (case, live tokens, open work items,
+/// Loads a case's live state (found by its id or by one of its work items) in one round trip: one command of eight SELECTs (case, live tokens, open work items,
 /// open visits, open incidents, pending timers, open suspensions, open supervision orders) read with NextResult,
 /// then attached to the context as if a tracking query had read them. EF runs each query on its own round trip, and
 /// a single joined query would repeat the case row (with its JSON) for every combination of children; this is the
@@ -25,9 +25,12 @@ namespace Bpm.Storage;
 internal sealed class CaseLoader
 {
     private const string CaseIdParameter = "case_id";
+    private const string WorkItemIdParameter = "work_item_id";
 
     private readonly string _sql;
+    private readonly string _sqlOfWorkItem;
     private readonly string _parameterName;
+    private readonly string _workItemParameterName;
     private readonly RelationalTypeMapping _caseIdMapping;
     private readonly Func<DbDataReader, Case> _readCase;
     private readonly Func<DbDataReader, Token> _readToken;
@@ -43,7 +46,7 @@ internal sealed class CaseLoader
         var model = context.Model;
         var sql = context.GetService<ISqlGenerationHelper>();
         _parameterName = sql.GenerateParameterName(CaseIdParameter);
-        var placeholder = sql.GenerateParameterNamePlaceholder(CaseIdParameter);
+        _workItemParameterName = sql.GenerateParameterName(WorkItemIdParameter);
 
         var cases = new Shape<Case>(model, sql);
         var tokens = new Shape<Token>(model, sql);
@@ -55,7 +58,14 @@ internal sealed class CaseLoader
         var orders = new Shape<SupervisionOrder>(model, sql);
         _caseIdMapping = cases.Mapping(nameof(Case.Id));
 
-        _sql = string.Join("\n",
+        // By case id, or by a work item's id: then each statement finds the case id through the work item's primary
+        // key (a subquery, so both forms are one round trip).
+        _sql = Statements(sql.GenerateParameterNamePlaceholder(CaseIdParameter));
+        _sqlOfWorkItem = Statements(
+            $"(SELECT {workItems.Column(nameof(WorkItem.CaseId))} FROM {workItems.Table} WHERE {workItems.Column(nameof(WorkItem.Id))} = " +
+            $"{sql.GenerateParameterNamePlaceholder(WorkItemIdParameter)})");
+
+        string Statements(string placeholder) => string.Join("\n",
             cases.Select($"{cases.Column(nameof(Case.Id))} = {placeholder}", orderBy: null),
             tokens.Select(
                 $"{tokens.Column(nameof(Token.CaseId))} = {placeholder} AND {tokens.In(nameof(Token.Status), LiveTokenStatuses)}",
@@ -78,6 +88,7 @@ internal sealed class CaseLoader
             orders.Select(
                 $"{orders.Column(nameof(SupervisionOrder.CaseId))} = {placeholder} AND {orders.In(nameof(SupervisionOrder.Status), OpenOrderStatuses)}",
                 $"{orders.Column(nameof(SupervisionOrder.IssuedAt))}, {orders.Column(nameof(SupervisionOrder.Id))}"));
+
 
         _readCase = cases.Reader;
         _readToken = tokens.Reader;
@@ -104,7 +115,14 @@ internal sealed class CaseLoader
     /// <summary>The statements, for tests and diagnostics.</summary>
     public string Sql => _sql;
 
-    public async Task<CaseSnapshot?> LoadAsync(BpmDbContext context, Guid caseId, CancellationToken cancellationToken)
+    public Task<CaseSnapshot?> LoadAsync(BpmDbContext context, Guid caseId, CancellationToken cancellationToken) =>
+        LoadAsync(context, _sql, _parameterName, caseId, cancellationToken);
+
+    /// <summary>The case of a work item in any state; null when there is no such work item.</summary>
+    public Task<CaseSnapshot?> LoadOfWorkItemAsync(BpmDbContext context, Guid workItemId, CancellationToken cancellationToken) =>
+        LoadAsync(context, _sqlOfWorkItem, _workItemParameterName, workItemId, cancellationToken);
+
+    private async Task<CaseSnapshot?> LoadAsync(BpmDbContext context, string sql, string parameterName, Guid id, CancellationToken cancellationToken)
     {
         Case @case;
         List<Token> tokens;
@@ -120,13 +138,13 @@ internal sealed class CaseLoader
         try
         {
             await using var command = database.GetDbConnection().CreateCommand();
-            command.CommandText = _sql;
+            command.CommandText = sql;
             command.Transaction = database.CurrentTransaction?.GetDbTransaction();
             if (database.GetCommandTimeout() is { } timeout)
             {
                 command.CommandTimeout = timeout;
             }
-            command.Parameters.Add(_caseIdMapping.CreateParameter(command, _parameterName, caseId, nullable: false));
+            command.Parameters.Add(_caseIdMapping.CreateParameter(command, parameterName, id, nullable: false));
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
@@ -231,12 +249,13 @@ internal sealed class CaseLoader
             return $"{Column(property)} IN ({string.Join(", ", values.Select(v => mapping.GenerateSqlLiteral(v)))})";
         }
 
+        public string Table => _sql.DelimitIdentifier(_type.GetTableName()!, _type.GetSchema());
+
         public string Select(string where, string? orderBy)
         {
             var columns = string.Join(", ", _properties.Select(p => _sql.DelimitIdentifier(p.GetColumnName())));
-            var table = _sql.DelimitIdentifier(_type.GetTableName()!, _type.GetSchema());
             var order = orderBy is null ? "" : $" ORDER BY {orderBy}";
-            return $"SELECT {columns} FROM {table} WHERE {where}{order};";
+            return $"SELECT {columns} FROM {Table} WHERE {where}{order};";
         }
 
         private IProperty Property(string name) =>

@@ -28,8 +28,9 @@ public sealed class EngineSession : IEngineSession
     public Task<CaseSnapshot?> LoadCaseAsync(Guid caseId, CancellationToken cancellationToken) =>
         _store.CaseLoader.LoadAsync(_context, caseId, cancellationToken);
 
-    public Task<Guid?> FindCaseOfWorkItemAsync(Guid workItemId, CancellationToken cancellationToken) =>
-        _store.Queries.CaseOfWorkItem(_context, workItemId, cancellationToken);
+    /// <summary>The same round trip, the case found through the work item.</summary>
+    public Task<CaseSnapshot?> LoadCaseOfWorkItemAsync(Guid workItemId, CancellationToken cancellationToken) =>
+        _store.CaseLoader.LoadOfWorkItemAsync(_context, workItemId, cancellationToken);
 
     public async Task<WorkItem?> FindWorkItemAsync(Guid workItemId, CancellationToken cancellationToken) =>
         // Find looks in the identity map first: an item the loaded case holds comes back without a query.

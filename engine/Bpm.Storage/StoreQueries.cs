@@ -11,10 +11,6 @@ namespace Bpm.Storage;
 /// </summary>
 internal sealed class StoreQueries
 {
-    public readonly Func<BpmDbContext, Guid, CancellationToken, Task<Guid?>> CaseOfWorkItem =
-        EF.CompileAsyncQuery((BpmDbContext c, Guid id, CancellationToken ct) =>
-            c.WorkItems.Where(w => w.Id == id).Select(w => (Guid?)w.CaseId).FirstOrDefault());
-
     public readonly Func<BpmDbContext, Guid, IAsyncEnumerable<WorkItem>> WorkItemsCausedBy =
         EF.CompileAsyncQuery<BpmDbContext, Guid, WorkItem>((BpmDbContext c, Guid id) =>
             c.WorkItems.Where(w => w.CausedBy == id).OrderBy(w => w.CreatedAt).ThenBy(w => w.Id));

@@ -23,7 +23,7 @@ public sealed class GatedStore(IEngineStore inner, int parties) : IEngineStore
     private sealed class Session(GatedStore gate, IEngineSession inner) : IEngineSession
     {
         public Task<CaseSnapshot?> LoadCaseAsync(Guid caseId, CancellationToken ct) => inner.LoadCaseAsync(caseId, ct);
-        public Task<Guid?> FindCaseOfWorkItemAsync(Guid workItemId, CancellationToken ct) => inner.FindCaseOfWorkItemAsync(workItemId, ct);
+        public Task<CaseSnapshot?> LoadCaseOfWorkItemAsync(Guid workItemId, CancellationToken ct) => inner.LoadCaseOfWorkItemAsync(workItemId, ct);
         public Task<WorkItem?> FindWorkItemAsync(Guid workItemId, CancellationToken ct) => inner.FindWorkItemAsync(workItemId, ct);
         public Task<IReadOnlyList<WorkItem>> FindWorkItemsCausedByAsync(Guid workItemId, CancellationToken ct) => inner.FindWorkItemsCausedByAsync(workItemId, ct);
         public Task<IReadOnlyList<NodeVisit>> LoadVisitsAsync(Guid caseId, CancellationToken ct) => inner.LoadVisitsAsync(caseId, ct);

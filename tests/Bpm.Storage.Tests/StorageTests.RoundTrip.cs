@@ -72,8 +72,13 @@ public abstract partial class StorageTests
 
             AssertSame(caused, await session.FindWorkItemAsync(caused.Id, Ct));
             AssertSame(caused, Assert.Single(await session.FindWorkItemsCausedByAsync(workItem.Id, Ct)));
-            Assert.Equal(@case.Id, await session.FindCaseOfWorkItemAsync(caused.Id, Ct));
-            Assert.Null(await session.FindCaseOfWorkItemAsync(Guid.NewGuid(), Ct));
+            // Through a work item in any state (caused is not open): the same tracked case and children.
+            var ofItem = (await session.LoadCaseOfWorkItemAsync(caused.Id, Ct))!;
+            AssertSame(@case, ofItem.Case);
+            Assert.Same(snapshot.Case, ofItem.Case);
+            Assert.Same(snapshot.WorkItems.Single(), Assert.Single(ofItem.WorkItems));
+            Assert.Equal(snapshot.PendingTimers.Select(t => t.Id), ofItem.PendingTimers.Select(t => t.Id));
+            Assert.Null(await session.LoadCaseOfWorkItemAsync(Guid.NewGuid(), Ct));
 
             var visits = await session.LoadVisitsAsync(@case.Id, Ct);
             Assert.Equal([closedVisit.Id, visit.Id], visits.Select(v => v.Id));

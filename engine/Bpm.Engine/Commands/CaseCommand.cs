@@ -29,6 +29,11 @@ public abstract record CaseCommand(Actor Actor)
     {
         var snapshot = await scope.Session.LoadCaseAsync(caseId, cancellationToken)
             ?? throw new NotFoundException("case", $"case {caseId} does not exist");
+        return await OpenCaseAsync(scope, snapshot, cancellationToken);
+    }
+
+    internal async Task<CaseRun> OpenCaseAsync(CommandScope scope, CaseSnapshot snapshot, CancellationToken cancellationToken)
+    {
         var model = await scope.Library.GetAsync(scope.Session, snapshot.Case.DefinitionVersionId, cancellationToken);
         return new CaseRun(scope.Services, scope.Session, model, snapshot, Actor, scope.Now);
     }
@@ -51,9 +56,9 @@ public abstract record WorkItemCommand(Guid WorkItemId, Actor Actor) : CaseComma
 {
     internal override async Task<CaseRun> OpenAsync(CommandScope scope, CancellationToken cancellationToken)
     {
-        var caseId = await scope.Session.FindCaseOfWorkItemAsync(WorkItemId, cancellationToken)
+        var snapshot = await scope.Session.LoadCaseOfWorkItemAsync(WorkItemId, cancellationToken)
             ?? throw new NotFoundException("work-item", $"work item {WorkItemId} does not exist");
-        return await OpenCaseAsync(scope, caseId, cancellationToken);
+        return await OpenCaseAsync(scope, snapshot, cancellationToken);
     }
 
     /// <summary>The work item, which must be open and not claimed by someone else.</summary>

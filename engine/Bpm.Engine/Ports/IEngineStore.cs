@@ -21,8 +21,11 @@ public interface IEngineSession : IAsyncDisposable
     /// </summary>
     Task<CaseSnapshot?> LoadCaseAsync(Guid caseId, CancellationToken cancellationToken);
 
-    /// <summary>The case id of a work item in any state, or null.</summary>
-    Task<Guid?> FindCaseOfWorkItemAsync(Guid workItemId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The case a work item (in any state) belongs to, loaded as <see cref="LoadCaseAsync"/> does, in one go: what
+    /// every work-item command starts with. Null when there is no such work item.
+    /// </summary>
+    Task<CaseSnapshot?> LoadCaseOfWorkItemAsync(Guid workItemId, CancellationToken cancellationToken);
 
     /// <summary>A work item in any state (open items of a loaded case are the same tracked object).</summary>
     Task<WorkItem?> FindWorkItemAsync(Guid workItemId, CancellationToken cancellationToken);

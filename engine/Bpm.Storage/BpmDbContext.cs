@@ -105,7 +105,8 @@ public abstract class BpmDbContext : DbContext
             e.Property(x => x.ApplicantName).HasMaxLength(NameLength);
             e.Property(x => x.JournalHead).HasMaxLength(HashLength);
             e.Property(x => x.Light).HasConversion<string>().HasMaxLength(EnumLength);
-            e.Property(x => x.Revision).IsConcurrencyToken();
+            // Not an EF concurrency token: the database refuses a write that does not move the revision on by one
+            // (CaseRevisionGuard migration), so a save needs no transaction of its own to undo a stale write.
             e.Ignore(x => x.IsOver);
             e.HasIndex(x => new { x.PowerCode, x.Version }).HasDatabaseName("ix_cases_power_code_version");
             // Also what a status-only filter uses (the LegalTime migration dropped the old ix_cases_status for it).

@@ -83,16 +83,32 @@ public sealed class EngineSession : IEngineSession
 
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
+        var tracker = _context.ChangeTracker;
+        var database = _context.Database;
         try
         {
+            // One look at what changed serves the feed, the choice below and SaveChanges.
+            tracker.DetectChanges();
+            tracker.AutoDetectChangesEnabled = false;
             // A visit closed or a case ended: a rollup feed row joins the same batch, counted later (RollupFeed).
             RollupFeed.Record(_context);
-            // SaveChanges wraps its statements in one transaction (when there is more than one).
+            // On PostgreSQL the statements go as one batch without BEGIN and COMMIT: the server runs a batch as one
+            // implicit transaction, all or nothing, and a stale case revision fails it from inside (CaseRevisionGuard).
+            // That saves a round trip per command. A save too big for one batch gets an explicit transaction.
+            database.AutoTransactionBehavior = _store.Provider == StorageProvider.Postgres
+                                               && tracker.Entries().Count(e => e.State != EntityState.Unchanged) <= EngineStore.MaxStatementsPerBatch
+                ? AutoTransactionBehavior.Never
+                : AutoTransactionBehavior.WhenNeeded;
             await _context.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (SaveErrors.Translate(_context, e) is { } translated)
         {
             throw translated;
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = true;
+            database.AutoTransactionBehavior = AutoTransactionBehavior.WhenNeeded;
         }
     }
 

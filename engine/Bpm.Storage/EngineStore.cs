@@ -18,6 +18,12 @@ public sealed class EngineStore : IEngineStore, IAsyncDisposable
     // planning the same few statements thousands of times a second. Used unless the connection string says otherwise.
     private const int DefaultMaxAutoPrepare = 64;
 
+    /// <summary>
+    /// The most statements EF sends to PostgreSQL in one batch. A session's save that fits is sent as a single batch
+    /// with no transaction of its own (PostgreSQL makes the batch one implicit transaction; see EngineSession.SaveAsync).
+    /// </summary>
+    internal const int MaxStatementsPerBatch = 1000;
+
     private readonly Func<BpmDbContext> _createContext;
     private readonly NpgsqlDataSource? _dataSource;
     private readonly string _connectionString;
@@ -51,7 +57,7 @@ public sealed class EngineStore : IEngineStore, IAsyncDisposable
                 }
                 _dataSource = builder.Build();
                 var options = new DbContextOptionsBuilder<PostgresBpmDbContext>()
-                    .UseNpgsql(_dataSource)
+                    .UseNpgsql(_dataSource, npgsql => npgsql.MaxBatchSize(MaxStatementsPerBatch))
                     .ConfigureWarnings(IgnoreMissingSnapshot)
                     .Options;
                 var factory = new PooledDbContextFactory<PostgresBpmDbContext>(options);

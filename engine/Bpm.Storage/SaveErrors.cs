@@ -22,9 +22,19 @@ internal static class SaveErrors
             return new ConcurrencyConflictException(
                 $"the case was changed by another command since it was loaded{Describe(e)}; reload and try again", e);
         }
+        if (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure, MessageText: var text } pgStale
+            && text.Contains("this write was based on revision", StringComparison.Ordinal))
+        {
+            return new ConcurrencyConflictException($"the case was changed by another command since it was loaded ({pgStale.MessageText}); reload and try again", e);
+        }
         if (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } pgRetry)
         {
             return new ConcurrencyConflictException($"the save collided with another transaction ({pgRetry.SqlState}); try again", e);
+        }
+        if (e.InnerException is SqliteException { SqliteErrorCode: SqliteConstraint } stale
+            && stale.Message.Contains(Migrations.CaseRevisionGuardSchema.StaleRevision, StringComparison.Ordinal))
+        {
+            return new ConcurrencyConflictException($"the case was changed by another command since it was loaded{Describe(e)}; reload and try again", e);
         }
         if (UniqueViolationTable(e) is not { } table)
         {

@@ -136,6 +136,14 @@ internal static class Benchmark
         var ratio = Math.Round(run.CommandsPerSecond / raw.CommitsPerSecond, 3);
         Log($"{name}: {run.CommandsPerSecond:N0} commands/s, {run.CasesPerSecond:N1} cases/s, p50 {run.Latency.P50Ms:N2} ms, p99 {run.Latency.P99Ms:N2} ms, ratio {ratio:N3}");
 
+        FloorResult? floor = null;
+        if (provider == StorageProvider.Postgres)
+        {
+            Log($"{name}: the floor: a review step's reads and writes by hand-written SQL, no engine, {options.Clients} clients, 2 × {options.RawSeconds} s");
+            floor = await CommandFloor.RunAsync(connectionString, options.Clients, options.RawSeconds, raw.CommitsPerSecond, cpu, ct);
+            Log($"{name}: floor {floor.ReadWrite.CommandsPerSecond:N0}/s (ratio {floor.ReadWrite.Ratio:N3}), writes only {floor.WriteOnly.CommandsPerSecond:N0}/s (ratio {floor.WriteOnly.Ratio:N3})");
+        }
+
         ProfileResult? profile = null;
         if (options.ProfileCases > 0)
         {
@@ -155,7 +163,7 @@ internal static class Benchmark
                 after = await CaseDriver.RunAsync(engine, code, options.AfterOpenCases, options.Clients, cpu, ct);
             }
         }
-        return new ProviderResult(name, database, raw, run, ratio, rollups, profile, open, after);
+        return new ProviderResult(name, database, raw, run, ratio, rollups, floor, profile, open, after);
     }
 
     /// <summary>The server's default pause between folds when the feed is short (Bpm:Rollups:IntervalMs).</summary>

@@ -38,6 +38,17 @@ internal static class Report
         AppendEngine(s, "engine: joint-approval cases end to end (XK00301001, 8 commands each)", r.Engine);
         s.AppendLine($"  rollup pump alongside: {N(r.Rollups.FoldedDuringRun)} feed rows counted during the run, {N(r.Rollups.BacklogAtEnd)} left at its end (counted in {N(r.Rollups.CatchUpMs, 0)} ms)");
         s.AppendLine($"  ratio commands/s ÷ raw commits/s   {N(r.Ratio, 3)}   (target ≥ {N(TargetRatio, 1)}: {(r.Ratio >= TargetRatio ? "met" : "MISSED")})");
+        if (r.Floor is { } f)
+        {
+            s.AppendLine();
+            s.AppendLine("the floor: one review step's rows read and written by hand-written, prepared SQL, no engine (optimistic: indexed columns unchanged)");
+            foreach (var run in new[] { f.ReadWrite, f.WriteOnly })
+            {
+                s.AppendLine($"  {run.What,-30} {N(run.CommandsPerSecond, 0),8}/s   ratio {N(run.Ratio, 3)}   p50 {N(run.Latency.P50Ms, 2)} ms");
+                s.AppendLine("    " + Cpu(run.Cpu, "command"));
+            }
+            s.AppendLine($"  the engine reaches {N(r.Engine.CommandsPerSecond / f.ReadWrite.CommandsPerSecond * 100, 0)}% of the read + write floor");
+        }
         if (r.Profile is { } p)
         {
             s.AppendLine();
@@ -115,6 +126,7 @@ internal static class Report
         Row("command latency p50 (ms)", p => N(p.Engine.Latency.P50Ms, 2));
         Row("command latency p99 (ms)", p => N(p.Engine.Latency.P99Ms, 2));
         Row("ratio commands/s ÷ raw commits/s", p => N(p.Ratio, 3));
+        Row("floor ratio, read + write / write only", p => p.Floor is { } f ? $"{N(f.ReadWrite.Ratio, 3)} / {N(f.WriteOnly.Ratio, 3)}" : "-");
         Row("retries / failed cases", p => $"{p.Engine.Retries} / {p.Engine.Failed}");
         Row("bench CPU ms per command", p => N(p.Engine.Cpu.BenchCpuMsPerOp, 3));
         Row("PostgreSQL CPU ms per command", p => p.Engine.Cpu.PostgresCpuMsPerOp is { } v ? N(v, 3) : "-");

@@ -34,12 +34,18 @@ public sealed record ProviderResult(
     // engine commands/s ÷ raw commits/s, both with the same clients on the same database
     double Ratio,
     RollupPumpResult Rollups,
+    FloorResult? Floor,
     ProfileResult? Profile,
     MemoryResult? Memory,
     EngineRunResult? AfterOpenCases);
 
 /// <summary>The rollup pump beside the engine run: feed rows it counted meanwhile, rows left at the end and how long counting them took.</summary>
 public sealed record RollupPumpResult(long FoldedDuringRun, int BacklogAtEnd, double CatchUpMs);
+
+/// <summary>A review step's reads and writes by hand-written SQL (<see cref="CommandFloor"/>): what no engine on this schema can beat.</summary>
+public sealed record FloorResult(FloorRun ReadWrite, FloorRun WriteOnly);
+
+public sealed record FloorRun(string What, long Commands, double Seconds, double CommandsPerSecond, double Ratio, LatencySummary Latency, CpuUse Cpu);
 
 public sealed record RawResult(int Clients, double Seconds, long Commits, double CommitsPerSecond, LatencySummary Latency, CpuUse Cpu);
 

@@ -146,7 +146,7 @@ public abstract class JournalIndicatorScenarios(TestDatabase database) : EngineT
         // Moving the early case's end behind the engine's back: the rollups keep counting it as before, the journal
         // does not agree, and verify names the case and the field.
         var moved = ManualClock.AtBeijing("2025-11-14 10:00").GetUtcNow().UtcDateTime;
-        Assert.Equal(1, await ExecuteSqlAsync($"UPDATE cases SET ended_at = {moved} WHERE id = {early}"));
+        Assert.Equal(1, await ExecuteSqlAsync($"UPDATE cases SET ended_at = {moved}, revision = revision + 1 WHERE id = {early}"));
         verification = await VerifyAsync(filter);
         var difference = Assert.Single(verification.Differences);
         Assert.Equal((early, "endedAt", "2025-11-14T02:00:00.000Z", "2025-11-04T02:00:00.000Z"),

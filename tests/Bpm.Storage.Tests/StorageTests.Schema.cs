@@ -15,6 +15,7 @@ public abstract partial class StorageTests
     private const string AnalyticsMigration = "20261121000005_Analytics";
     private const string OversightMigration = "20261121000006_Oversight";
     private const string RollupFeedMigration = "20261121000007_RollupFeed";
+    private const string CaseRevisionGuardMigration = "20261121000008_CaseRevisionGuard";
 
     [Fact]
     public async Task Migrating_a_fresh_database_creates_exactly_what_the_model_maps()
@@ -51,7 +52,7 @@ public abstract partial class StorageTests
         Assert.Equal(before.Columns, after.Columns);
         Assert.Equal(before.Indexes, after.Indexes);
         await using var context = Store.CreateContext();
-        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration, NotificationsMigration, AnalyticsMigration, OversightMigration, RollupFeedMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
+        Assert.Equal([InitialMigration, LegalTimeMigration, ServerMigration, NotificationsMigration, AnalyticsMigration, OversightMigration, RollupFeedMigration, CaseRevisionGuardMigration], await context.Database.GetAppliedMigrationsAsync(Ct));
         Assert.Empty(await context.Database.GetPendingMigrationsAsync(Ct));
     }
 
@@ -248,14 +249,24 @@ public abstract partial class StorageTests
     }
 
     [Fact]
-    public void The_case_revision_is_the_concurrency_token_and_nothing_else_is()
+    public async Task The_database_refuses_a_case_update_that_does_not_move_the_revision_on_by_one()
     {
-        using var context = Store.CreateContext();
-        var tokens = context.Model.GetEntityTypes()
-            .SelectMany(t => t.GetProperties())
-            .Where(p => p.IsConcurrencyToken)
-            .Select(p => $"{p.DeclaringType.ClrType.Name}.{p.Name}");
-        Assert.Equal([$"{nameof(Case)}.{nameof(Case.Revision)}"], tokens);
+        // No EF concurrency tokens: the check is the database's (so a save needs no transaction of its own to undo).
+        await using (var context = Store.CreateContext())
+            Assert.DoesNotContain(context.Model.GetEntityTypes().SelectMany(t => t.GetProperties()), p => p.IsConcurrencyToken);
+        await MigratedAsync();
+        var @case = Samples.Case();
+        await SaveAsync([@case]);
+        await using var db = Store.CreateContext();
+        var id = @case.Id;
+        var revision = @case.Revision;
+
+        Assert.Equal(1, await db.Database.ExecuteSqlAsync($"UPDATE cases SET revision = {revision + 1}, data = '{{}}' WHERE id = {id}", Ct));
+        foreach (var stale in new[] { revision + 1, revision, revision + 3 })
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
+                db.Database.ExecuteSqlAsync($"UPDATE cases SET revision = {stale}, data = '{{\"stale\":1}}' WHERE id = {id}", Ct));
+        var stored = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == id, Ct);
+        Assert.Equal(("{}", revision + 1), (stored.Data, stored.Revision));
     }
 
     [Fact]

@@ -159,6 +159,33 @@ public abstract partial class StorageTests
         Assert.False(await context.CaseDocuments.AnyAsync(d => d.Id == secondDocument.Id, Ct));
     }
 
+    [Theory]
+    [InlineData(300)]   // one batch on PostgreSQL, sent without a transaction of its own
+    [InlineData(1500)]  // more than one batch: an explicit transaction
+    public async Task A_save_that_fails_on_its_last_rows_writes_none_of_its_rows(int tokens)
+    {
+        await MigratedAsync();
+        var @case = Case();
+        await SaveAsync([@case, Journal(@case.Id, 1)]);
+
+        await using (var session = await Store.OpenAsync(Ct))
+        {
+            var snapshot = (await session.LoadCaseAsync(@case.Id, Ct))!;
+            snapshot.Case.Revision++;
+            snapshot.Case.Data = """{"changed":true}""";
+            for (var i = 0; i < tokens; i++) session.Add(Token(@case.Id));
+            session.Add(Journal(@case.Id, 2));
+            session.Add(Journal(@case.Id, 1)); // taken: the whole save fails
+            await Assert.ThrowsAsync<ConcurrencyConflictException>(() => session.SaveAsync(Ct));
+        }
+
+        await using var context = Store.CreateContext();
+        Assert.Equal(0, await context.Tokens.CountAsync(t => t.CaseId == @case.Id, Ct));
+        Assert.Equal([1], await context.JournalEntries.Where(j => j.CaseId == @case.Id).Select(j => j.Seq).ToListAsync(Ct));
+        var stored = await context.Cases.AsNoTracking().SingleAsync(c => c.Id == @case.Id, Ct);
+        Assert.Equal((@case.Revision, @case.Data), (stored.Revision, stored.Data));
+    }
+
     [Fact]
     public async Task Two_publishers_of_the_same_version_conflict()
     {

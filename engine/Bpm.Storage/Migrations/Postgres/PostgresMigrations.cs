@@ -32,3 +32,7 @@ public sealed class Oversight() : SchemaMigration(StoreTypes.Postgres, Oversight
 [DbContext(typeof(PostgresBpmDbContext))]
 [Migration(RollupFeedSchema.Id)]
 public sealed class RollupFeedTable() : SchemaMigration(StoreTypes.Postgres, RollupFeedSchema.Up, RollupFeedSchema.Down);
+
+[DbContext(typeof(PostgresBpmDbContext))]
+[Migration(CaseRevisionGuardSchema.Id)]
+public sealed class CaseRevisionGuard() : SchemaMigration(StoreTypes.Postgres, CaseRevisionGuardSchema.Up, CaseRevisionGuardSchema.Down);

@@ -32,3 +32,7 @@ public sealed class Oversight() : SchemaMigration(StoreTypes.Sqlite, OversightSc
 [DbContext(typeof(SqliteBpmDbContext))]
 [Migration(RollupFeedSchema.Id)]
 public sealed class RollupFeedTable() : SchemaMigration(StoreTypes.Sqlite, RollupFeedSchema.Up, RollupFeedSchema.Down);
+
+[DbContext(typeof(SqliteBpmDbContext))]
+[Migration(CaseRevisionGuardSchema.Id)]
+public sealed class CaseRevisionGuard() : SchemaMigration(StoreTypes.Sqlite, CaseRevisionGuardSchema.Up, CaseRevisionGuardSchema.Down);

@@ -2,7 +2,7 @@
 // StorageTests.Schema.cs checks the result against the model.
 //
 // node_timing_histograms (per day and per month; working-time histograms as JSON text) and case_indicator_rollups
-// are added to by the engine in the transaction that closes a visit or ends a case (Supervision/RollupWriter.cs);
+// are added to by folding the rollup feed that commands write (Supervision/RollupFeed.cs, since the RollupFeed migration);
 // supervisors' percentiles are read from merged histograms by a cumulative scan. The two partial indexes cover only open rows, so the light board stays as cheap as the work in progress.
 // Cases and visits that existed before this migration are not in the rollups: `bpm generate` fills fresh databases,
 // and a server upgraded with history would need them counted once (not needed so far: no deployment has history).

@@ -9,19 +9,13 @@ public sealed record RollupRebuildReport(long Cases, long Visits, long Histogram
 /// <summary>
 /// Recomputes node_timing_histograms and case_indicator_rollups from node_visits and cases: for databases that had
 /// history before the Analytics migration (whose rows the save path never counted), or rollups that were lost. Both
-/// tables are emptied first, then the cases are read in id order, a batch at a time, each batch counted with the save
+/// tables (and the rollup feed, whose rows are recounted here) are emptied first, then the cases are read in id order, a batch at a time, each batch counted with the save
 /// path's own rules (<see cref="TimingResolution"/>) and written by <see cref="RollupWriter"/> in one transaction. Run it
 /// with no server writing to the database: a command saved during a rebuild would be counted twice or not at all.
 /// </summary>
 public static class RollupRebuild
 {
     public const int DefaultBatchSize = 500;
-
-    // RollupWriter sends one upsert per histogram row (12 per visit, 17 parameters each) in one command. The SQLite
-    // driver binds each statement of a command from the command's whole parameter list, so the cost grows with
-    // statements × parameters: a handful of visits per command keeps it linear (with 100 per command the 600-case
-    // SQLite test took 2 min 17 s, with 8 it takes 16 s, generating included).
-    private const int VisitsPerCommand = 8;
 
     public static async Task<RollupRebuildReport> RunAsync(EngineStore store, int batchSize, Action<RollupRebuildReport>? progress, CancellationToken ct)
     {
@@ -64,15 +58,11 @@ public static class RollupRebuild
 
             await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
-                foreach (var chunk in timings.Chunk(VisitsPerCommand))
-                {
-                    var changes = new RollupChanges();
-                    changes.Visits.AddRange(chunk);
-                    await RollupWriter.ApplyAsync(db, changes, ct);
-                }
-                var caseRows = new RollupChanges();
-                caseRows.Cases.AddRange(ended);
-                await RollupWriter.ApplyAsync(db, caseRows, ct);
+                // The whole batch at once: visits that land on the same histogram row are merged into one upsert.
+                var changes = new RollupChanges();
+                changes.Visits.AddRange(timings);
+                changes.Cases.AddRange(ended);
+                await RollupWriter.ApplyAsync(db, changes, ct);
                 await transaction.CommitAsync(ct);
             }
             cases += batch.Count;

@@ -19,15 +19,18 @@ internal static class RollupWriter
         var connection = context.Database.GetDbConnection();
         var transaction = context.Database.CurrentTransaction?.GetDbTransaction();
         var histograms = HistogramDelta.Merge(changes.Visits);
-        if (histograms.Count > 0)
+        var postgres = RollupFeed.IsPostgres(context);
+        // One upsert per histogram row. On PostgreSQL all of them in one command: one round trip. SQLite runs in-process
+        // (no round trips) and binds every statement of a command from the command's whole parameter list, so there a
+        // command per row is cheapest (many rows in one command cost statements × parameters).
+        foreach (var chunk in histograms.Chunk(postgres ? Math.Max(1, histograms.Count) : 1))
         {
-            // One upsert per histogram row, sent as one batch: one round trip.
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             var sql = new System.Text.StringBuilder();
-            var upsert = RollupFeed.IsPostgres(context) ? PostgresHistogramUpsert : SqliteHistogramUpsert;
+            var upsert = postgres ? PostgresHistogramUpsert : SqliteHistogramUpsert;
             var n = 0;
-            foreach (var row in histograms)
+            foreach (var row in chunk)
             {
                 var p = $"r{n}_";
                 sql.Append(upsert.Replace("@", "@" + p)).Append(";\n");

@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Bpm.Server.Cli;
 using Bpm.Server.Tests.Cli;
+using Bpm.Storage;
+using Bpm.Storage.Supervision;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bpm.Server.Tests.Api;
 
@@ -60,6 +64,29 @@ public abstract class SupervisionApiScenarios(ApiFixture fixture)
         await Problem(await Server.As(People.Supervisor).GetAsync("/api/supervision/light-board?light=blue"), HttpStatusCode.BadRequest, "bad-light");
         Assert.Empty((await Json(await Server.As(People.Supervisor).GetAsync($"/api/supervision/light-board?power={Permit}&light=red-card"),
             HttpStatusCode.OK))["items"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task The_rollup_pump_counts_closed_steps_in_the_background_without_a_query_asking()
+    {
+        var store = Server.Services.GetRequiredService<EngineStore>();
+        long Accepted(BpmDbContext db) => db.Set<NodeTimingHistogram>().AsNoTracking()
+            .Where(r => r.PowerCode == Permit && r.NodeId == "accept" && r.Handler == TimingResolution.All && r.CaseOutcome == TimingResolution.All
+                        && r.Period % 10000 == 0)
+            .Sum(r => r.Visits);
+        long before;
+        await using (var db = store.CreateContext()) before = Accepted(db);
+
+        await AcceptedPermitAsync(); // closes the acceptance step: one feed row, counted by the pump (every 500 ms)
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            await using var db = store.CreateContext();
+            if (await RollupFeed.BacklogAsync(db, CancellationToken.None) == 0 && Accepted(db) > before) break;
+            Assert.True(DateTime.UtcNow < deadline, "the pump did not count the closed acceptance step within 20 s");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]

@@ -150,16 +150,7 @@ public abstract partial class StorageTests
         await using (var db = Store.CreateContext())
             Assert.Empty((await NodeTiming.QueryAsync(db, new NodeTimingFilter(Outcome: "准予"), SupervisionNow, SevenHours, Ct)).Rows);
 
-        await using (var session = Store.OpenSession())
-        {
-            var snapshot = (await session.LoadCaseAsync(a.Id, Ct))!;
-            snapshot.Case.Status = CaseStatus.Completed;
-            snapshot.Case.Result = "准予";
-            snapshot.Case.EndedAt = Utc("2026-11-19 02:00");
-            snapshot.Case.WorkingMs = 14 * 3_600_000L;
-            snapshot.Case.Revision++;
-            await session.SaveAsync(Ct);
-        }
+        await GrantAsync(a);
 
         await using var check = Store.CreateContext();
         var granted = Assert.Single((await NodeTiming.QueryAsync(check, new NodeTimingFilter(Outcome: "准予"), SupervisionNow, SevenHours, Ct)).Rows);
@@ -227,16 +218,7 @@ public abstract partial class StorageTests
     public async Task A_case_that_ends_before_its_visits_are_counted_files_them_under_its_outcome_only()
     {
         var (_, a) = await SeedTimingAsync();
-        await using (var session = Store.OpenSession())
-        {
-            var snapshot = (await session.LoadCaseAsync(a.Id, Ct))!;
-            snapshot.Case.Status = CaseStatus.Completed;
-            snapshot.Case.Result = "准予";
-            snapshot.Case.EndedAt = Utc("2026-11-19 02:00");
-            snapshot.Case.WorkingMs = 14 * 3_600_000L;
-            snapshot.Case.Revision++;
-            await session.SaveAsync(Ct);
-        }
+        await GrantAsync(a);
 
         await using var db = Store.CreateContext();
         var granted = Assert.Single((await NodeTiming.QueryAsync(db, new NodeTimingFilter(Outcome: "准予"), SupervisionNow, SevenHours, Ct)).Rows);
@@ -244,6 +226,19 @@ public abstract partial class StorageTests
         // Counted once, under the result: no row was ever written under "still running".
         Assert.Empty(db.Set<NodeTimingHistogram>().Where(r => r.CaseOutcome == "").ToList());
         Assert.Equal(1, (await CaseIndicators.QueryAsync(db, new IndicatorFilter(PowerCode: "TT001"), SupervisionNow, SevenHours, Ct)).Completed);
+    }
+
+    /// <summary>Case A ends 准予 on 11/19 (Beijing) after 14 working hours, saved as a command would save it.</summary>
+    private async Task GrantAsync(Case a)
+    {
+        await using var session = Store.OpenSession();
+        var snapshot = (await session.LoadCaseAsync(a.Id, Ct))!;
+        snapshot.Case.Status = CaseStatus.Completed;
+        snapshot.Case.Result = "准予";
+        snapshot.Case.EndedAt = Utc("2026-11-19 02:00");
+        snapshot.Case.WorkingMs = 14 * 3_600_000L;
+        snapshot.Case.Revision++;
+        await session.SaveAsync(Ct);
     }
 
     private async Task<int> BacklogAsync()

@@ -10,13 +10,12 @@ namespace Bpm.Server.Analytics;
 
 /// <summary>
 /// Writes generated history and its rollups. PostgreSQL: binary COPY on two connections (cases and visits stream side
-/// by side); SQLite: prepared inserts in one transaction. The rollups are summed in memory with the same
-/// <see cref="TimingResolution"/> rules the engine's save path uses, and written at the end.
+/// by side); SQLite: prepared inserts in one transaction. The rollups are summed in memory in a <see cref="RollupTally"/>,
+/// with the <see cref="TimingResolution"/> rules folding the rollup feed uses, and written at the end.
 /// </summary>
 internal sealed class HistoryWriter
 {
-    private readonly Dictionary<(int, string, int, string, string, string, string), (NodeTimingHistogram Row, Dictionary<int, long> Buckets)> _timing = [];
-    private readonly Dictionary<(int, string, string, string), CaseIndicatorRollup> _indicators = [];
+    private readonly RollupTally _rollups = new();
 
     public long Cases { get; private set; }
     public long Visits { get; private set; }
@@ -33,54 +32,15 @@ internal sealed class HistoryWriter
         Cases++;
         Visits += generated.Visits.Count;
         var outcome = TimingResolution.OutcomeOf(generated.Case);
-        foreach (var visit in generated.Visits.Where(TimingResolution.Counts))
-        {
-            var timing = TimingResolution.Of(visit, outcome);
-            foreach (var (period, handler, caseOutcome) in timing.Rows())
-            {
-                var key = (period, timing.PowerCode, timing.Version, timing.NodeId, timing.Department, handler, caseOutcome);
-                if (!_timing.TryGetValue(key, out var entry))
-                {
-                    entry = (new NodeTimingHistogram
-                    {
-                        Period = period, PowerCode = timing.PowerCode, Version = timing.Version, NodeId = timing.NodeId,
-                        Department = timing.Department, Handler = handler, CaseOutcome = caseOutcome,
-                    }, new Dictionary<int, long>());
-                    _timing[key] = entry;
-                }
-                var row = entry.Row;
-                row.Visits++;
-                if (timing.Timed) row.Timed++;
-                if (timing.OnTime) row.OnTime++;
-                if (timing.Early) row.Early++;
-                if (timing.Timed && !timing.OnTime) row.Late++;
-                row.WorkingMsSum += timing.WorkingMs;
-                row.WorkingMsMax = Math.Max(row.WorkingMsMax, timing.WorkingMs);
-                entry.Buckets[timing.Bucket] = entry.Buckets.GetValueOrDefault(timing.Bucket) + 1;
-            }
-        }
+        foreach (var visit in generated.Visits.Where(TimingResolution.Counts)) _rollups.Add(TimingResolution.Of(visit, outcome));
         if (generated.Case.IsOver)
         {
             var (subject, instant) = definitions[generated.Case.DefinitionVersionId];
-            var row = TimingResolution.Of(generated.Case, subject, instant);
-            var key = (row.Day, row.PowerCode, row.Department, row.Outcome);
-            if (_indicators.TryGetValue(key, out var sum))
-            {
-                sum.Cases += row.Cases; sum.Completed += row.Completed; sum.Timed += row.Timed; sum.OnTime += row.OnTime; sum.Early += row.Early;
-                sum.Late += row.Late; sum.Instant += row.Instant; sum.InstantOnTheSpot += row.InstantOnTheSpot; sum.WorkingMsSum += row.WorkingMsSum;
-            }
-            else _indicators[key] = row;
+            _rollups.Add(TimingResolution.Of(generated.Case, subject, instant));
         }
     }
 
-    public int TimingRows => _timing.Count;
-
-    /// <summary>The histogram rows with their JSON, as the save path would have left them.</summary>
-    private IEnumerable<NodeTimingHistogram> Histograms() => _timing.Values.Select(entry =>
-    {
-        entry.Row.Histogram = "{" + string.Join(",", entry.Buckets.OrderBy(b => b.Key).Select(b => $"\"{b.Key}\":{b.Value}")) + "}";
-        return entry.Row;
-    });
+    public int TimingRows => _rollups.HistogramCount;
 
     // ---- PostgreSQL -------------------------------------------------------------------------------------------------
 
@@ -161,7 +121,7 @@ internal sealed class HistoryWriter
             "COPY node_timing_histograms (period, power_code, version, node_id, department, handler, case_outcome, visits, timed, on_time, " +
             "early, late, working_ms_sum, working_ms_max, histogram) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var r in Histograms())
+            foreach (var r in _rollups.Histograms())
             {
                 await histogramCopy.StartRowAsync(ct);
                 await histogramCopy.WriteAsync(r.Period, NpgsqlDbType.Integer, ct);
@@ -181,7 +141,7 @@ internal sealed class HistoryWriter
             "COPY case_indicator_rollups (day, power_code, department, outcome, cases, completed, timed, on_time, early, late, instant, " +
             "instant_on_the_spot, working_ms_sum) FROM STDIN (FORMAT BINARY)", ct))
         {
-            foreach (var r in _indicators.Values)
+            foreach (var r in _rollups.Indicators())
             {
                 await indicatorCopy.StartRowAsync(ct);
                 await indicatorCopy.WriteAsync(r.Day, NpgsqlDbType.Integer, ct);
@@ -233,12 +193,12 @@ internal sealed class HistoryWriter
         }
         var histogramInsert = Prepare(connection, transaction, "node_timing_histograms",
             "period, power_code, version, node_id, department, handler, case_outcome, visits, timed, on_time, early, late, working_ms_sum, working_ms_max, histogram");
-        foreach (var r in Histograms())
+        foreach (var r in _rollups.Histograms())
             await RunAsync(histogramInsert, ct, r.Period, r.PowerCode, r.Version, r.NodeId, r.Department, r.Handler, r.CaseOutcome,
                 r.Visits, r.Timed, r.OnTime, r.Early, r.Late, r.WorkingMsSum, r.WorkingMsMax, r.Histogram);
         var indicatorInsert = Prepare(connection, transaction, "case_indicator_rollups",
             "day, power_code, department, outcome, cases, completed, timed, on_time, early, late, instant, instant_on_the_spot, working_ms_sum");
-        foreach (var r in _indicators.Values)
+        foreach (var r in _rollups.Indicators())
             await RunAsync(indicatorInsert, ct, r.Day, r.PowerCode, r.Department, r.Outcome, r.Cases, r.Completed, r.Timed, r.OnTime, r.Early,
                 r.Late, r.Instant, r.InstantOnTheSpot, r.WorkingMsSum);
         await transaction.CommitAsync(ct);

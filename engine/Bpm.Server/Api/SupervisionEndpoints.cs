@@ -67,11 +67,18 @@ public static class SupervisionEndpoints
         return await NodeTiming.QueryAsync(db, filter, engine.Now(), WorkingDay(engine), ct);
     }
 
-    private static async Task<CaseIndicatorReport> IndicatorsAsync(
-        HttpContext http, EngineStore store, CaseEngine engine, string? power, string? department, string? from, string? to, CancellationToken ct)
+    /// <summary>The slice the indicators and their check read, scoped to the caller's department.</summary>
+    private static IndicatorFilter Indicators(HttpContext http, string? power, string? department, string? from, string? to)
     {
         var filter = new IndicatorFilter(Blank(power), Scope(http, department), Date(from, "from"), Date(to, "to"));
         CheckWindow(filter.From, filter.To);
+        return filter;
+    }
+
+    private static async Task<CaseIndicatorReport> IndicatorsAsync(
+        HttpContext http, EngineStore store, CaseEngine engine, string? power, string? department, string? from, string? to, CancellationToken ct)
+    {
+        var filter = Indicators(http, power, department, from, to);
         await using var db = store.CreateContext();
         return await CaseIndicators.QueryAsync(db, filter, engine.Now(), WorkingDay(engine), ct);
     }
@@ -79,8 +86,7 @@ public static class SupervisionEndpoints
     private static async Task<IndicatorVerification> VerifyIndicatorsAsync(
         HttpContext http, EngineStore store, CaseEngine engine, string? power, string? department, string? from, string? to, CancellationToken ct)
     {
-        var filter = new IndicatorFilter(Blank(power), Scope(http, department), Date(from, "from"), Date(to, "to"));
-        CheckWindow(filter.From, filter.To);
+        var filter = Indicators(http, power, department, from, to);
         await using var db = store.CreateContext();
         return await JournalIndicators.VerifyAsync(db, filter, engine.Now(), engine.Services.Time?.Calendar, ct);
     }

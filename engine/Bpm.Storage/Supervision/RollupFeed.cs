@@ -16,7 +16,13 @@ public sealed class RollupFeedEntry
 }
 
 /// <summary>How much <see cref="RollupFeed.FoldAsync"/> counted.</summary>
-public sealed record RollupFold(int Entries, int Visits, int Cases, int HistogramRows);
+public sealed record RollupFold(int Entries, int Visits, int Cases, int HistogramRows)
+{
+    public static readonly RollupFold None = new(0, 0, 0, 0);
+
+    public static RollupFold operator +(RollupFold a, RollupFold b) =>
+        new(a.Entries + b.Entries, a.Visits + b.Visits, a.Cases + b.Cases, a.HistogramRows + b.HistogramRows);
+}
 
 /// <summary>
 /// Keeps the supervision rollups in step with the engine's state without putting them on the command's path. A command
@@ -109,11 +115,11 @@ public static class RollupFeed
     /// <summary>Folds until the feed is empty (as of each batch): what a query calls first, so its answer is current.</summary>
     public static async Task<RollupFold> CatchUpAsync(BpmDbContext db, CancellationToken ct, int batchSize = DefaultBatchSize)
     {
-        var total = new RollupFold(0, 0, 0, 0);
+        var total = RollupFold.None;
         while (true)
         {
             var fold = await FoldAsync(db, batchSize, ct);
-            total = new RollupFold(total.Entries + fold.Entries, total.Visits + fold.Visits, total.Cases + fold.Cases, total.HistogramRows + fold.HistogramRows);
+            total += fold;
             if (fold.Entries < batchSize) return total;
         }
     }
@@ -122,7 +128,9 @@ public static class RollupFeed
     public static async Task<RollupFold> FoldAsync(BpmDbContext db, int batchSize, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        var postgres = IsPostgres(db);
+        // A look first, outside any transaction: an empty feed (the usual case for a query) costs one small read.
+        if (!await db.Set<RollupFeedEntry>().AnyAsync(ct)) return RollupFold.None;
+        var postgres = db.Database.IsNpgsql();
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -131,12 +139,6 @@ public static class RollupFeed
             var tx = transaction.GetDbTransaction();
             if (postgres)
             {
-                // A cheap look first: an empty feed (the usual case for a query) costs no lock.
-                if (!await AnyAsync(connection, tx, ct))
-                {
-                    await transaction.CommitAsync(ct);
-                    return new RollupFold(0, 0, 0, 0);
-                }
                 await using var lockCommand = Command(connection, tx, $"SELECT pg_advisory_xact_lock({FoldLock})");
                 await lockCommand.ExecuteNonQueryAsync(ct);
             }
@@ -145,10 +147,9 @@ public static class RollupFeed
             if (taken.Count == 0)
             {
                 await transaction.CommitAsync(ct);
-                return new RollupFold(0, 0, 0, 0);
+                return RollupFold.None;
             }
-            var changes = await CountAsync(db, taken, ct);
-            var rows = await RollupWriter.ApplyAsync(db, changes, ct);
+            var rows = await RollupWriter.ApplyAsync(db, await CountAsync(db, taken, ct), ct);
             await transaction.CommitAsync(ct);
             return new RollupFold(taken.Count, taken.Count(e => e.VisitId is not null), taken.Count(e => e.VisitId is null), rows);
         });
@@ -162,7 +163,7 @@ public static class RollupFeed
     /// was folded before, else under "still running"; each ended case once, moving its visits folded earlier (under
     /// "still running") to its result.
     /// </summary>
-    private static async Task<RollupChanges> CountAsync(BpmDbContext db, List<RollupFeedEntry> taken, CancellationToken ct)
+    private static async Task<RollupTally> CountAsync(BpmDbContext db, List<RollupFeedEntry> taken, CancellationToken ct)
     {
         var caseIds = taken.Select(e => e.CaseId).Distinct().ToList();
         var visitIds = taken.Where(e => e.VisitId is not null).Select(e => e.VisitId!.Value).ToList();
@@ -179,16 +180,16 @@ public static class RollupFeed
         var endPending = endedElsewhere.Count == 0 ? [] : (await db.Set<RollupFeedEntry>().AsNoTracking()
             .Where(e => endedElsewhere.Contains(e.CaseId) && e.VisitId == null).Select(e => e.CaseId).ToListAsync(ct)).ToHashSet();
 
-        var changes = new RollupChanges();
+        var tally = new RollupTally();
         foreach (var visit in visits.Where(TimingResolution.Counts))
         {
             var @case = cases.GetValueOrDefault(visit.CaseId);
             var filedUnderResult = @case is not null && @case.IsOver && @case.EndedAt is not null
                                    && (endingHere.Contains(@case.Id) || !endPending.Contains(@case.Id));
-            changes.Visits.Add(TimingResolution.Of(visit, filedUnderResult ? TimingResolution.OutcomeOf(@case!) : ""));
+            tally.Add(TimingResolution.Of(visit, filedUnderResult ? TimingResolution.OutcomeOf(@case!) : ""));
         }
 
-        if (endingHere.Count == 0) return changes;
+        if (endingHere.Count == 0) return tally;
         var inBatch = visitIds.ToHashSet();
         var ending = endingHere.Select(id => cases.GetValueOrDefault(id)).OfType<Case>().Where(c => c.IsOver && c.EndedAt is not null).ToList();
         var endingIds = ending.Select(c => c.Id).ToList();
@@ -197,8 +198,8 @@ public static class RollupFeed
         foreach (var visit in earlier.Where(v => !inBatch.Contains(v.Id) && TimingResolution.Counts(v)))
         {
             var outcome = TimingResolution.OutcomeOf(cases[visit.CaseId]);
-            changes.Visits.Add(TimingResolution.Of(visit, "", sign: -1) with { OutcomeRowsOnly = true });
-            changes.Visits.Add(TimingResolution.Of(visit, outcome) with { OutcomeRowsOnly = true });
+            tally.Add(TimingResolution.Of(visit, "", sign: -1) with { OutcomeRowsOnly = true });
+            tally.Add(TimingResolution.Of(visit, outcome) with { OutcomeRowsOnly = true });
         }
         var definitionIds = ending.Select(c => c.DefinitionVersionId).Distinct().ToList();
         var definitions = await db.DefinitionVersions.AsNoTracking().Where(d => definitionIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
@@ -206,15 +207,9 @@ public static class RollupFeed
         foreach (var @case in ending)
         {
             var definition = definitions.GetValueOrDefault(@case.DefinitionVersionId);
-            changes.Cases.Add(TimingResolution.Of(@case, definition?.Subject ?? "", definition is not null && instant[definition.Id]));
+            tally.Add(TimingResolution.Of(@case, definition?.Subject ?? "", definition is not null && instant[definition.Id]));
         }
-        return changes;
-    }
-
-    private static async Task<bool> AnyAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
-    {
-        await using var command = Command(connection, tx, "SELECT EXISTS (SELECT 1 FROM rollup_feed)");
-        return await command.ExecuteScalarAsync(ct) is true;
+        return tally;
     }
 
     private static async Task<List<RollupFeedEntry>> TakeAsync(DbConnection connection, DbTransaction tx, int batchSize, CancellationToken ct)
@@ -238,8 +233,6 @@ public static class RollupFeed
                 VisitId = reader.IsDBNull(2) ? null : reader.GetGuid(2),
             });
         }
-        // RETURNING gives no order; fold in feed order.
-        taken.Sort((a, b) => a.Seq.CompareTo(b.Seq));
         return taken;
     }
 
@@ -250,8 +243,6 @@ public static class RollupFeed
         command.CommandText = sql;
         return command;
     }
-
-    internal static bool IsPostgres(BpmDbContext db) => db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
 
     private static bool WasOpen(EntityEntry entry) =>
         entry.State == EntityState.Modified && entry.Property(nameof(NodeVisit.LeftAt)).OriginalValue is null;

@@ -59,10 +59,10 @@ public static class RollupRebuild
             await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
                 // The whole batch at once: visits that land on the same histogram row are merged into one upsert.
-                var changes = new RollupChanges();
-                changes.Visits.AddRange(timings);
-                changes.Cases.AddRange(ended);
-                await RollupWriter.ApplyAsync(db, changes, ct);
+                var tally = new RollupTally();
+                foreach (var timing in timings) tally.Add(timing);
+                foreach (var row in ended) tally.Add(row);
+                await RollupWriter.ApplyAsync(db, tally, ct);
                 await transaction.CommitAsync(ct);
             }
             cases += batch.Count;

@@ -13,13 +13,13 @@ namespace Bpm.Storage.Supervision;
 /// </summary>
 internal static class RollupWriter
 {
-    /// <summary>Writes the changes; returns how many histogram and indicator rows were upserted.</summary>
-    public static async Task<int> ApplyAsync(BpmDbContext context, RollupChanges changes, CancellationToken ct)
+    /// <summary>Writes the tally; returns how many histogram and indicator rows were upserted.</summary>
+    public static async Task<int> ApplyAsync(BpmDbContext context, RollupTally tally, CancellationToken ct)
     {
         var connection = context.Database.GetDbConnection();
         var transaction = context.Database.CurrentTransaction?.GetDbTransaction();
-        var histograms = HistogramDelta.Merge(changes.Visits);
-        var postgres = RollupFeed.IsPostgres(context);
+        var histograms = tally.Histograms().ToList();
+        var postgres = context.Database.IsNpgsql();
         // One upsert per histogram row. On PostgreSQL all of them in one command: one round trip. SQLite runs in-process
         // (no round trips) and binds every statement of a command from the command's whole parameter list, so there a
         // command per row is cheapest (many rows in one command cost statements × parameters).
@@ -48,21 +48,14 @@ internal static class RollupWriter
                 Add(command, p + "late", row.Late);
                 Add(command, p + "sum", row.WorkingMsSum);
                 Add(command, p + "max", row.WorkingMsMax);
-                Add(command, p + "histogram", row.HistogramJson());
+                Add(command, p + "histogram", row.Histogram);
                 n++;
             }
             command.CommandText = sql.ToString();
             await command.ExecuteNonQueryAsync(ct);
         }
-        var cases = changes.Cases.GroupBy(c => (c.Day, c.PowerCode, c.Department, c.Outcome)).Select(g => g.Aggregate((a, b) => new CaseIndicatorRollup
-        {
-            Day = a.Day, PowerCode = a.PowerCode, Department = a.Department, Outcome = a.Outcome,
-            Cases = a.Cases + b.Cases, Completed = a.Completed + b.Completed, Timed = a.Timed + b.Timed, OnTime = a.OnTime + b.OnTime,
-            Early = a.Early + b.Early, Late = a.Late + b.Late, Instant = a.Instant + b.Instant,
-            InstantOnTheSpot = a.InstantOnTheSpot + b.InstantOnTheSpot, WorkingMsSum = a.WorkingMsSum + b.WorkingMsSum,
-        })).OrderBy(r => r.Day).ThenBy(r => r.PowerCode, StringComparer.Ordinal).ThenBy(r => r.Department, StringComparer.Ordinal)
-            .ThenBy(r => r.Outcome, StringComparer.Ordinal).ToList();
-        foreach (var row in cases)
+        var indicators = 0;
+        foreach (var row in tally.Indicators())
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -81,8 +74,9 @@ internal static class RollupWriter
             Add(command, "on_the_spot", row.InstantOnTheSpot);
             Add(command, "sum", row.WorkingMsSum);
             await command.ExecuteNonQueryAsync(ct);
+            indicators++;
         }
-        return histograms.Count + cases.Count;
+        return histograms.Count + indicators;
     }
 
     // ON CONFLICT … DO UPDATE with excluded runs on both databases (SQLite 3.24+); only the histogram merge differs:
@@ -145,12 +139,4 @@ internal static class RollupWriter
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }
-}
-
-/// <summary>Rows to add to the rollups (negative counts take a visit out of a bucket).</summary>
-internal sealed class RollupChanges
-{
-    public List<VisitTiming> Visits { get; } = [];
-    public List<CaseIndicatorRollup> Cases { get; } = [];
-    public bool IsEmpty => Visits.Count == 0 && Cases.Count == 0;
 }

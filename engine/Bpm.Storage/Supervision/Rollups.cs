@@ -159,60 +159,83 @@ public static class TimingResolution
     }
 }
 
-/// <summary>What a set of visit timings adds to one histogram row: the sum over every timing that lands on its key.</summary>
-internal sealed class HistogramDelta(int period, string powerCode, int version, string nodeId, string department, string handler, string caseOutcome)
+/// <summary>
+/// What counted visits and ended cases add to the rollups, merged per row as they are added: each histogram row (a
+/// <see cref="NodeTimingHistogram"/> whose counts are the sums, negative for visits taken out) and each indicator row
+/// once. Used by everything that writes the rollups: folding the feed, the rebuild and the history generator.
+/// </summary>
+public sealed class RollupTally
 {
-    public int Period { get; } = period;
-    public string PowerCode { get; } = powerCode;
-    public int Version { get; } = version;
-    public string NodeId { get; } = nodeId;
-    public string Department { get; } = department;
-    public string Handler { get; } = handler;
-    public string CaseOutcome { get; } = caseOutcome;
-    public long Visits { get; private set; }
-    public long Timed { get; private set; }
-    public long OnTime { get; private set; }
-    public long Early { get; private set; }
-    public long Late { get; private set; }
-    public long WorkingMsSum { get; private set; }
-    public long WorkingMsMax { get; private set; }
-    public SortedDictionary<int, long> Buckets { get; } = [];
+    private readonly Dictionary<(int, string, int, string, string, string, string), (NodeTimingHistogram Row, Dictionary<int, long> Buckets)> _histograms = [];
+    private readonly Dictionary<(int, string, string, string), CaseIndicatorRollup> _indicators = [];
 
-    /// <summary>The rows the timings touch, each key once, in one global order (two writers lock shared rows in the same order).</summary>
-    public static List<HistogramDelta> Merge(IEnumerable<VisitTiming> timings)
+    public int HistogramCount => _histograms.Count;
+
+    public bool IsEmpty => _histograms.Count == 0 && _indicators.Count == 0;
+
+    /// <summary>Adds a visit (or takes it out, with a negative sign) to each histogram row it counts in.</summary>
+    public void Add(VisitTiming visit)
     {
-        var rows = new Dictionary<(int, string, int, string, string, string, string), HistogramDelta>();
-        foreach (var visit in timings)
         foreach (var (period, handler, outcome) in visit.Rows())
         {
             var key = (period, visit.PowerCode, visit.Version, visit.NodeId, visit.Department, handler, outcome);
-            if (!rows.TryGetValue(key, out var row))
-                rows[key] = row = new HistogramDelta(period, visit.PowerCode, visit.Version, visit.NodeId, visit.Department, handler, outcome);
-            row.Add(visit);
+            if (!_histograms.TryGetValue(key, out var entry))
+                _histograms[key] = entry = (new NodeTimingHistogram
+                {
+                    Period = period, PowerCode = visit.PowerCode, Version = visit.Version, NodeId = visit.NodeId,
+                    Department = visit.Department, Handler = handler, CaseOutcome = outcome,
+                }, new Dictionary<int, long>());
+            var row = entry.Row;
+            row.Visits += visit.Sign;
+            row.Timed += visit.Timed ? visit.Sign : 0;
+            row.OnTime += visit.OnTime ? visit.Sign : 0;
+            row.Early += visit.Early ? visit.Sign : 0;
+            row.Late += visit.Timed && !visit.OnTime ? visit.Sign : 0;
+            row.WorkingMsSum += visit.Sign * visit.WorkingMs;
+            if (visit.Sign > 0) row.WorkingMsMax = Math.Max(row.WorkingMsMax, visit.WorkingMs);
+            entry.Buckets[visit.Bucket] = entry.Buckets.GetValueOrDefault(visit.Bucket) + visit.Sign;
         }
-        return rows.Values.Where(r => !r.IsEmpty)
-            .OrderBy(r => r.Period).ThenBy(r => r.PowerCode, StringComparer.Ordinal).ThenBy(r => r.Version)
-            .ThenBy(r => r.NodeId, StringComparer.Ordinal).ThenBy(r => r.Department, StringComparer.Ordinal)
-            .ThenBy(r => r.Handler, StringComparer.Ordinal).ThenBy(r => r.CaseOutcome, StringComparer.Ordinal)
-            .ToList();
     }
 
-    /// <summary>The bucket counts as the histogram column's JSON, without buckets that net to 0: {"12":3,"40":-1}.</summary>
-    public string HistogramJson() =>
-        "{" + string.Join(",", Buckets.Where(b => b.Value != 0).Select(b => $"\"{b.Key}\":{b.Value}")) + "}";
-
-    private bool IsEmpty => Visits == 0 && Timed == 0 && OnTime == 0 && Early == 0 && Late == 0 && WorkingMsSum == 0 && WorkingMsMax == 0
-                            && Buckets.Values.All(n => n == 0);
-
-    private void Add(VisitTiming visit)
+    /// <summary>Adds an ended case to its indicator row.</summary>
+    public void Add(CaseIndicatorRollup @case)
     {
-        Visits += visit.Sign;
-        Timed += visit.Timed ? visit.Sign : 0;
-        OnTime += visit.OnTime ? visit.Sign : 0;
-        Early += visit.Early ? visit.Sign : 0;
-        Late += visit.Timed && !visit.OnTime ? visit.Sign : 0;
-        WorkingMsSum += visit.Sign * visit.WorkingMs;
-        if (visit.Sign > 0) WorkingMsMax = Math.Max(WorkingMsMax, visit.WorkingMs);
-        Buckets[visit.Bucket] = Buckets.GetValueOrDefault(visit.Bucket) + visit.Sign;
+        var key = (@case.Day, @case.PowerCode, @case.Department, @case.Outcome);
+        if (!_indicators.TryGetValue(key, out var sum))
+        {
+            _indicators[key] = new CaseIndicatorRollup { Day = @case.Day, PowerCode = @case.PowerCode, Department = @case.Department, Outcome = @case.Outcome };
+            sum = _indicators[key];
+        }
+        sum.Cases += @case.Cases;
+        sum.Completed += @case.Completed;
+        sum.Timed += @case.Timed;
+        sum.OnTime += @case.OnTime;
+        sum.Early += @case.Early;
+        sum.Late += @case.Late;
+        sum.Instant += @case.Instant;
+        sum.InstantOnTheSpot += @case.InstantOnTheSpot;
+        sum.WorkingMsSum += @case.WorkingMsSum;
     }
+
+    /// <summary>
+    /// The histogram rows with their JSON (buckets that net to 0 left out), rows that add nothing left out, in one
+    /// global order: two writers touching the same rows lock them in the same order.
+    /// </summary>
+    public IEnumerable<NodeTimingHistogram> Histograms() => _histograms
+        .OrderBy(h => h.Key.Item1).ThenBy(h => h.Key.Item2, StringComparer.Ordinal).ThenBy(h => h.Key.Item3)
+        .ThenBy(h => h.Key.Item4, StringComparer.Ordinal).ThenBy(h => h.Key.Item5, StringComparer.Ordinal)
+        .ThenBy(h => h.Key.Item6, StringComparer.Ordinal).ThenBy(h => h.Key.Item7, StringComparer.Ordinal)
+        .Select(h =>
+        {
+            var (row, buckets) = h.Value;
+            row.Histogram = "{" + string.Join(",", buckets.Where(b => b.Value != 0).OrderBy(b => b.Key).Select(b => $"\"{b.Key}\":{b.Value}")) + "}";
+            return row;
+        })
+        .Where(r => r.Visits != 0 || r.Timed != 0 || r.OnTime != 0 || r.Early != 0 || r.Late != 0 || r.WorkingMsSum != 0
+                    || r.WorkingMsMax != 0 || r.Histogram != "{}");
+
+    /// <summary>The indicator rows, in the same kind of global order.</summary>
+    public IEnumerable<CaseIndicatorRollup> Indicators() => _indicators.Values
+        .OrderBy(r => r.Day).ThenBy(r => r.PowerCode, StringComparer.Ordinal).ThenBy(r => r.Department, StringComparer.Ordinal)
+        .ThenBy(r => r.Outcome, StringComparer.Ordinal);
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Bpm.Engine.Tests;
 using Bpm.Server.Security;
+using static Bpm.Server.Tests.Api.ApiResponses;
 
 namespace Bpm.Server.Tests.Api;
 
@@ -142,7 +143,7 @@ public abstract class ApiScenarios(ApiFixture fixture)
         var housing = Server.As(People.HousingReviewer);
         var fireItem = await InboxItemAsync(fire, caseId, "fire-review");
         var civilItem = await InboxItemAsync(civil, caseId, "civil-defence-review");
-        Assert.DoesNotContain(await InboxAsync(fire, caseId), i => (string?)i["nodeId"] == "civil-defence-review");
+        Assert.DoesNotContain(await InboxAsync(fire, caseId), i => (string?)i!["nodeId"] == "civil-defence-review");
 
         // A 消防 handler can neither see nor complete the 人防 item.
         await Problem(await fire.GetAsync($"/api/work-items/{civilItem}"), HttpStatusCode.Forbidden, "other-department");
@@ -384,24 +385,6 @@ public abstract class ApiScenarios(ApiFixture fixture)
         var item = items.FirstOrDefault(i => (string?)i!["nodeId"] == nodeId)
             ?? throw new Xunit.Sdk.XunitException($"no '{nodeId}' in the inbox; it holds {items.ToJsonString()}");
         return (string)item["id"]!;
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        return JsonNode.Parse(body)!;
-    }
-
-    private static async Task<JsonNode> Problem(HttpResponseMessage response, HttpStatusCode expected, string? code = null)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonNode.Parse(body)!;
-        if (code is not null) Assert.Equal(code, (string?)problem["code"]);
-        else Assert.NotNull((string?)problem["code"]);
-        return problem;
     }
 }
 

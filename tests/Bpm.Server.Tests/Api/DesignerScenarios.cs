@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Bpm.Server.Hosting;
+using static Bpm.Server.Tests.Api.ApiResponses;
 
 namespace Bpm.Server.Tests.Api;
 
@@ -203,23 +204,6 @@ public abstract class DesignerScenarios(ApiFixture fixture)
     /// <summary>nodeId → (startsAt, dueAt), in path order.</summary>
     private static Dictionary<string, (string?, string?)> Nodes(JsonNode plan) =>
         plan["nodes"]!.AsArray().ToDictionary(n => (string)n!["nodeId"]!, n => ((string?)n!["startsAt"], (string?)n["dueAt"]));
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        return JsonNode.Parse(body)!;
-    }
-
-    private static async Task<JsonNode> Problem(HttpResponseMessage response, HttpStatusCode expected, string code)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonNode.Parse(body)!;
-        Assert.Equal(code, (string?)problem["code"]);
-        return problem;
-    }
 }
 
 public sealed class SqliteDesignerScenarios(SqliteApiFixture fixture) : DesignerScenarios(fixture), IClassFixture<SqliteApiFixture>;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Bpm.Server.Security;
+using static Bpm.Server.Tests.Api.ApiResponses;
 
 namespace Bpm.Server.Tests.Api;
 
@@ -247,22 +248,6 @@ public abstract partial class OversightApiScenarios(ApiFixture fixture)
         await Problem(await Server.As(People.Supervisor).GetAsync($"/api/exchange/nonsense?caseId={caseId}"), HttpStatusCode.NotFound, "unknown-dataset");
         await Problem(await Server.As(People.Supervisor).GetAsync($"/api/exchange/application?caseId={caseId}&format=xml"), HttpStatusCode.BadRequest, "bad-format");
         await Problem(await window.GetAsync($"/api/exchange/application?caseId={caseId}"), HttpStatusCode.Forbidden);
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        return JsonNode.Parse(body)!;
-    }
-
-    private static async Task<JsonNode> Problem(HttpResponseMessage response, HttpStatusCode expected, string? code = null)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        var problem = JsonNode.Parse(body)!;
-        if (code is not null) Assert.Equal(code, (string?)problem["code"]);
-        return problem;
     }
 }
 

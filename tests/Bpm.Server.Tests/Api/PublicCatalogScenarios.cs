@@ -9,6 +9,7 @@ using Bpm.Definitions;
 using Bpm.Engine.Runtime;
 using Bpm.Engine.Tests;
 using Bpm.Server.Public;
+using static Bpm.Server.Tests.Api.ApiResponses;
 
 namespace Bpm.Server.Tests.Api;
 
@@ -271,13 +272,6 @@ public abstract partial class PublicCatalogScenarios(ApiFixture fixture)
         var item = inbox["items"]!.AsArray().FirstOrDefault(i => (string?)i!["caseId"] == caseId && (string?)i["nodeId"] == nodeId)
             ?? throw new Xunit.Sdk.XunitException($"no '{nodeId}' of {caseId} in the inbox");
         return (string)item["id"]!;
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        return JsonNode.Parse(body)!;
     }
 }
 

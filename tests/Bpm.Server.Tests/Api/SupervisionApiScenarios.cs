@@ -7,6 +7,7 @@ using Bpm.Storage;
 using Bpm.Storage.Supervision;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static Bpm.Server.Tests.Api.ApiResponses;
 
 namespace Bpm.Server.Tests.Api;
 
@@ -153,20 +154,6 @@ public abstract class SupervisionApiScenarios(ApiFixture fixture)
             slice, new CliTestConsole(), _ => null, CancellationToken.None));
         await Problem(await supervisor.GetAsync("/api/supervision/indicators/verify?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest, "bad-window");
         await Problem(await supervisor.GetAsync("/api/supervision/indicators/verify?to=yesterday"), HttpStatusCode.BadRequest, "bad-date");
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        return JsonNode.Parse(body)!;
-    }
-
-    private static async Task Problem(HttpResponseMessage response, HttpStatusCode expected, string? code = null)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        if (code is not null) Assert.Equal(code, (string?)JsonNode.Parse(body)!["code"]);
     }
 }
 

@@ -10,6 +10,7 @@ using Bpm.Storage;
 using Bpm.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static Bpm.Server.Tests.Api.ApiResponses;
 
 namespace Bpm.Server.Tests.Notifications;
 
@@ -335,23 +336,6 @@ public abstract class NotificationApiScenarios(ApiFixture fixture)
             if (waited.Elapsed > Patience) Assert.Fail(failure);
             await Task.Delay(50);
         }
-    }
-
-    private static async Task<JsonNode> Json(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        return JsonNode.Parse(body)!;
-    }
-
-    private static async Task<JsonNode> Problem(HttpResponseMessage response, HttpStatusCode expected, string? code = null)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode} instead of {(int)expected}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonNode.Parse(body)!;
-        if (code is not null) Assert.Equal(code, (string?)problem["code"]);
-        return problem;
     }
 }
 
